@@ -1,0 +1,39 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+/** The dev server's hot reload needs a websocket; the built app keeps `connect-src 'none'`. */
+function devCsp(): Plugin {
+  return {
+    name: 'orgbench-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html: string) => html.replace("connect-src 'none'", "connect-src 'self' ws://localhost:*")
+  }
+}
+
+const shared = { '@shared': resolve('src/shared') }
+
+export default defineConfig({
+  main: {
+    resolve: { alias: shared },
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli.ts') }
+      }
+    }
+  },
+  preload: {
+    resolve: { alias: shared },
+    build: {
+      // A sandboxed preload cannot require() anything but electron: one CommonJS file.
+      externalizeDeps: false,
+      rollupOptions: { output: { format: 'cjs', inlineDynamicImports: true } }
+    }
+  },
+  renderer: {
+    resolve: { alias: { ...shared, '@renderer': resolve('src/renderer/src') } },
+    plugins: [vue(), devCsp()],
+    build: { chunkSizeWarningLimit: 2500 }
+  }
+})

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import type { HeaderList, Timings } from '../../../shared/http'
+import type { CapturedBody, EntryKind, EntrySummary, TrafficEntry } from '../../../shared/traffic'
+import { decodeBody } from '../http/body'
+import { redactBody, redactHeaders, redactUrl } from './redact'
+
+/** A body as captured: the first `inlineLimit` bytes in memory, the whole of it on disk when larger. */
+interface RawBody {
+  bytes: Uint8Array
+  size: number
+  contentType: string
+  /** The sender or receiver cut the body (e.g. the response size limit). */
+  truncated: boolean
+  spillFile: string | null
+}
+
+export interface ExchangeRecord {
+  kind: EntryKind
+  startedAt: number
+  method: string
+  url: string
+  environmentId: string | null
+  environmentName: string | null
+  requestHeaders: HeaderList
+  requestBody: { bytes: Uint8Array; contentType: string } | null
+  status: number | null
+  statusText: string
+  httpVersion: string
+  responseHeaders: HeaderList
+  responseBody: { bytes: Uint8Array; contentType: string; truncated: boolean } | null
+  timings: Timings | null
+  error: string | null
+}
+
+interface StoredEntry {
+  summary: EntrySummary
+  record: ExchangeRecord
+  requestBody: RawBody | null
+  responseBody: RawBody | null
+}
+
+export interface TrafficLogOptions {
+  /** Entries kept in memory; the oldest go first. */
+  maxEntries?: number
+  /** Bytes of each body kept in memory. */
+  inlineLimit?: number
+  /** Where bodies larger than `inlineLimit` are written whole. No spill when null. */
+  spillDir?: string | null
+  /** How long new entries wait to be announced together. */
+  batchMs?: number
+}
+
+type AddedListener = (entries: EntrySummary[]) => void
+
+export class TrafficLog {
+  private readonly entries = new Map<string, StoredEntry>()
+  private seq = 0
+  private readonly maxEntries: number
+  private readonly inlineLimit: number
+  private readonly spillDir: string | null
+  private readonly batchMs: number
+  private readonly listeners = new Set<AddedListener>()
+  private readonly clearedListeners = new Set<() => void>()
+  private pending: EntrySummary[] = []
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(options: TrafficLogOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 5000
+    this.inlineLimit = options.inlineLimit ?? 1024 * 1024
+    this.spillDir = options.spillDir ?? null
+    this.batchMs = options.batchMs ?? 50
+  }
+
+  onAdded(listener: AddedListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  onCleared(listener: () => void): () => void {
+    this.clearedListeners.add(listener)
+    return () => this.clearedListeners.delete(listener)
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  record(record: ExchangeRecord): EntrySummary {
+    const id = randomUUID()
+    const seq = ++this.seq
+    const shownUrl = redactUrl(record.url, [])
+    let host = ''
+    let path = shownUrl
+    try {
+      const u = new URL(shownUrl)
+      host = u.host
+      path = u.pathname + u.search
+    } catch {
+      // A URL that did not parse is shown as it was typed.
+    }
+    const summary: EntrySummary = {
+      id,
+      seq,
+      startedAt: new Date(record.startedAt).toISOString(),
+      kind: record.kind,
+      method: record.method,
+      url: shownUrl,
+      host,
+      path,
+      status: record.status,
+      error: record.error,
+      durationMs: record.timings ? record.timings.total : null,
+      responseSize: record.responseBody ? record.responseBody.bytes.byteLength : null,
+      environmentId: record.environmentId,
+      environmentName: record.environmentName
+    }
+    const stored: StoredEntry = {
+      summary,
+      record,
+      requestBody: record.requestBody ? this.keepBody(id, 'request', record.requestBody.bytes, record.requestBody.contentType, false) : null,
+      responseBody: record.responseBody
+        ? this.keepBody(id, 'response', record.responseBody.bytes, record.responseBody.contentType, record.responseBody.truncated)
+        : null
+    }
+    this.entries.set(id, stored)
+    this.evict()
+    this.announce(summary)
+    return summary
+  }
+
+  private keepBody(id: string, which: string, bytes: Uint8Array, contentType: string, truncated: boolean): RawBody {
+    if (bytes.byteLength <= this.inlineLimit || !this.spillDir) {
+      return { bytes: bytes.byteLength <= this.inlineLimit ? bytes : bytes.subarray(0, this.inlineLimit), size: bytes.byteLength, contentType, truncated, spillFile: null }
+    }
+    const spillFile = join(this.spillDir, `${id}.${which}.body`)
+    const dir = this.spillDir
+    void fs
+      .mkdir(dir, { recursive: true })
+      .then(() => fs.writeFile(spillFile, bytes, { mode: 0o600 }))
+      .catch(() => undefined)
+    return { bytes: bytes.subarray(0, this.inlineLimit), size: bytes.byteLength, contentType, truncated, spillFile }
+  }
+
+  private evict(): void {
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string
+      this.drop(oldest)
+    }
+  }
+
+  private drop(id: string): void {
+    const entry = this.entries.get(id)
+    this.entries.delete(id)
+    for (const body of [entry?.requestBody, entry?.responseBody]) {
+      if (body?.spillFile) void fs.rm(body.spillFile, { force: true }).catch(() => undefined)
+    }
+  }
+
+  private announce(summary: EntrySummary): void {
+    if (this.listeners.size === 0) return
+    this.pending.push(summary)
+    if (this.timer) return
+    this.timer = setTimeout(() => this.flush(), this.batchMs)
+    this.timer.unref?.()
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    this.pending = []
+    for (const listener of this.listeners) listener(batch)
+  }
+
+  list(): EntrySummary[] {
+    return [...this.entries.values()].map((e) => e.summary)
+  }
+
+  /** The whole entry; secrets masked unless `reveal`. */
+  get(id: string, reveal = false): TrafficEntry | null {
+    const entry = this.entries.get(id)
+    if (!entry) return null
+    const { record } = entry
+    const masked: string[] = []
+    const url = reveal ? record.url : redactUrl(record.url, masked)
+    const requestHeaders = reveal ? record.requestHeaders : redactHeaders(record.requestHeaders, 'request', masked)
+    const responseHeaders = reveal ? record.responseHeaders : redactHeaders(record.responseHeaders, 'response', masked)
+    const requestBody = entry.requestBody ? viewBody(entry.requestBody, reveal, 'request body', masked) : null
+    const responseBody = entry.responseBody ? viewBody(entry.responseBody, reveal, 'response body', masked) : null
+    return {
+      ...entry.summary,
+      url,
+      statusText: record.statusText,
+      httpVersion: record.httpVersion,
+      requestHeaders,
+      requestBody,
+      responseHeaders,
+      responseBody,
+      timings: record.timings,
+      masked
+    }
+  }
+
+  clear(): number {
+    const count = this.entries.size
+    for (const id of [...this.entries.keys()]) this.drop(id)
+    this.pending = []
+    for (const listener of this.clearedListeners) listener()
+    return count
+  }
+}
+
+function viewBody(body: RawBody, reveal: boolean, where: string, masked: string[]): CapturedBody {
+  const decoded = decodeBody(body.bytes, body.contentType)
+  const text = !reveal && decoded.encoding === 'utf8' ? redactBody(decoded.text, body.contentType, where, masked) : decoded.text
+  return {
+    encoding: decoded.encoding,
+    text,
+    size: body.size,
+    truncated: body.truncated || body.bytes.byteLength < body.size,
+    spilled: body.spillFile !== null,
+    contentType: body.contentType
+  }
+}

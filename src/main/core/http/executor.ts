@@ -1,0 +1,245 @@
+import { request as undiciRequest } from 'undici'
+import { AppError } from '../../../shared/errors'
+import { RequestSpec, type HeaderList, type ResponseView } from '../../../shared/http'
+import type { EntryKind } from '../../../shared/traffic'
+import { substituteVariables } from '../../../shared/variables'
+import type { TrafficLog } from '../capture/trafficLog'
+import { AgentPool, withPhases, type PhaseHolder } from './agents'
+import { decodeBody, headerValue, jsonErrorLocation } from './body'
+import { explainNetworkError, formatMs } from './errors'
+
+export const USER_AGENT = 'OrgBench/0.1'
+
+export interface SendTarget {
+  environmentId: string | null
+  environmentName: string | null
+  /** Extra CA certificates this environment trusts (PEM), on top of the system's. */
+  caCertificatePem: string
+  variables: ReadonlyMap<string, string>
+}
+
+export interface SendOptions {
+  timeoutMs: number
+  maxResponseBytes: number
+  signal?: AbortSignal
+  kind?: EntryKind
+}
+
+export interface PreparedRequest {
+  method: string
+  url: URL
+  headers: HeaderList
+  body: Buffer | null
+  contentType: string
+}
+
+/** Substitute variables, validate the URL and the JSON body: every mistake here is the user's to fix, so say where. */
+export function prepareRequest(spec: RequestSpec, variables: ReadonlyMap<string, string>): PreparedRequest {
+  const parsed = RequestSpec.parse(spec)
+  const unknown = new Set<string>()
+  const sub = (text: string): string => {
+    const r = substituteVariables(text, variables)
+    r.unknown.forEach((n) => unknown.add(n))
+    return r.text
+  }
+  const urlText = sub(parsed.url).trim()
+  const headers: HeaderList = parsed.headers.filter((h) => h.enabled && h.key.trim()).map((h) => [sub(h.key).trim(), sub(h.value)])
+  const bodyText = parsed.method === 'GET' || parsed.method === 'HEAD' ? '' : sub(parsed.body)
+  if (unknown.size) {
+    const names = [...unknown]
+    throw new AppError(
+      'unknown_variable',
+      `${names.length === 1 ? 'Variable' : 'Variables'} ${names.map((n) => `{{${n}}}`).join(', ')} ${names.length === 1 ? 'is' : 'are'} not defined in the active environment. Define ${names.length === 1 ? 'it' : 'them'} or remove the reference.`,
+      { names }
+    )
+  }
+  if (!urlText) throw new AppError('invalid_url', 'Enter a URL to send the request to.')
+  let url: URL
+  try {
+    url = new URL(urlText)
+  } catch {
+    const hint = /^[\w.-]+\.[a-z]{2,}(\/|$)/i.test(urlText) ? ` Did you mean https://${urlText} ?` : ''
+    throw new AppError('invalid_url', `"${truncate(urlText, 200)}" is not a valid URL.${hint}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AppError('invalid_url', `Only http and https URLs can be sent (got ${url.protocol.replace(':', '')}:).`)
+  }
+  if (!url.hostname) throw new AppError('invalid_url', 'The URL has no host.')
+  for (const [name] of headers) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new AppError('invalid_input', `"${truncate(name, 60)}" is not a valid header name.`)
+  }
+  let contentType = headerValue(headers, 'content-type') ?? ''
+  let body: Buffer | null = null
+  if (bodyText !== '') {
+    if (!contentType) {
+      contentType = /^\s*[[{]/.test(bodyText) ? 'application/json' : 'text/plain; charset=utf-8'
+      headers.push(['Content-Type', contentType])
+    }
+    if (/json/i.test(contentType)) {
+      try {
+        JSON.parse(bodyText)
+      } catch (error) {
+        const at = jsonErrorLocation(bodyText, error as Error)
+        throw new AppError('invalid_json', `The JSON body is not valid at line ${at.line}, column ${at.column}: ${(error as Error).message}`, at)
+      }
+    }
+    body = Buffer.from(bodyText, 'utf8')
+  }
+  if (!headerValue(headers, 'user-agent')) headers.push(['User-Agent', USER_AGENT])
+  return { method: parsed.method, url, headers, body, contentType }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+/**
+ * Sends requests and records every exchange, successful or not, in the traffic log.
+ */
+export class RequestExecutor {
+  readonly agents = new AgentPool()
+
+  constructor(private readonly traffic: TrafficLog) {}
+
+  async send(spec: RequestSpec, target: SendTarget, options: SendOptions): Promise<ResponseView> {
+    const prepared = prepareRequest(spec, target.variables)
+    return this.sendPrepared(prepared, target, options)
+  }
+
+  async sendPrepared(prepared: PreparedRequest, target: SendTarget, options: SendOptions): Promise<ResponseView> {
+    const { url, method, body } = prepared
+    const sentHeaders: HeaderList = [['Host', url.host], ...prepared.headers]
+    if (body) sentHeaders.push(['Content-Length', String(body.byteLength)])
+    const startedAt = Date.now()
+    const t0 = performance.now()
+    const phases: PhaseHolder = { connect: null, tls: null, sentAt: null }
+    const controller = new AbortController()
+    let timedOut = false
+    let cancelled = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort(new AppError('timeout', `Timed out after ${formatMs(options.timeoutMs)}`))
+    }, options.timeoutMs)
+    const onCancel = (): void => {
+      cancelled = true
+      controller.abort(new AppError('cancelled', 'Cancelled'))
+    }
+    if (options.signal?.aborted) onCancel()
+    options.signal?.addEventListener('abort', onCancel, { once: true })
+
+    const record = (partial: {
+      status: number | null
+      statusText: string
+      responseHeaders: HeaderList
+      responseBody: { bytes: Uint8Array; contentType: string; truncated: boolean } | null
+      timings: ResponseView['timings'] | null
+      error: string | null
+    }) =>
+      this.traffic.record({
+        kind: options.kind ?? 'api',
+        startedAt,
+        method,
+        url: url.href,
+        environmentId: target.environmentId,
+        environmentName: target.environmentName,
+        requestHeaders: sentHeaders,
+        requestBody: body ? { bytes: body, contentType: prepared.contentType } : null,
+        httpVersion: '1.1',
+        ...partial
+      })
+
+    try {
+      const response = await withPhases(phases, () =>
+        undiciRequest(url, {
+          method: method as 'GET',
+          headers: prepared.headers.flat(),
+          body,
+          dispatcher: this.agents.get(target.caCertificatePem),
+          signal: controller.signal,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs
+        })
+      )
+      const tHeaders = performance.now()
+      const chunks: Buffer[] = []
+      let received = 0
+      let truncated = false
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        const room = options.maxResponseBytes - received
+        if (chunk.byteLength > room) {
+          if (room > 0) chunks.push(chunk.subarray(0, room))
+          received += room
+          truncated = true
+          break
+        }
+        chunks.push(chunk)
+        received += chunk.byteLength
+      }
+      if (truncated) response.body.destroy()
+      const tEnd = performance.now()
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+      const responseHeaders = toHeaderList(response.headers)
+      const contentType = headerValue(responseHeaders, 'content-type') ?? ''
+      const statusText = statusTextOf(response.statusCode)
+      const sentAt = phases.sentAt ?? t0
+      const timings = {
+        connect: phases.connect === null ? null : round(phases.connect),
+        tls: phases.tls === null ? null : round(phases.tls),
+        wait: round(tHeaders - sentAt),
+        receive: round(tEnd - tHeaders),
+        total: round(tEnd - t0)
+      }
+      const entry = record({ status: response.statusCode, statusText, responseHeaders, responseBody: { bytes, contentType, truncated }, timings, error: null })
+      const decoded = decodeBody(bytes, contentType)
+      return {
+        entryId: entry.id,
+        status: response.statusCode,
+        statusText,
+        httpVersion: '1.1',
+        url: url.href,
+        headers: responseHeaders,
+        body: { ...decoded, size: bytes.byteLength, truncated, contentType },
+        timings,
+        limitBytes: options.maxResponseBytes
+      }
+    } catch (error) {
+      const explained = explainNetworkError(error, url, { timeoutMs: options.timeoutMs, timedOut, cancelled })
+      const total = round(performance.now() - t0)
+      record({ status: null, statusText: '', responseHeaders: [], responseBody: null, timings: { connect: null, tls: null, wait: total, receive: 0, total }, error: explained.message })
+      throw explained
+    } finally {
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onCancel)
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agents.close()
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100
+}
+
+function toHeaderList(headers: Record<string, string | string[] | undefined>): HeaderList {
+  const list: HeaderList = []
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue
+    if (Array.isArray(v)) for (const item of v) list.push([k, item])
+    else list.push([k, v])
+  }
+  return list
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content',
+  301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout'
+}
+
+export function statusTextOf(status: number): string {
+  return STATUS_TEXT[status] ?? ''
+}

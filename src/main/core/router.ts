@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { methods, isMethodName, type MethodName, type MethodInput, type MethodOutput, type EventName, type EventPayload } from '../../shared/contract'
+import { AppError, type Result } from '../../shared/errors'
+import type { Services } from './services'
+
+type Handlers = { [M in MethodName]: (input: z.output<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>> }
+
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void
+
+/**
+ * The contract bound to the services: one `call(method, input)` for every transport.
+ * Inputs are validated here; every failure comes back as `{ ok: false, error: { code, message, detail } }`.
+ */
+export interface Router {
+  call(method: string, input: unknown): Promise<Result<unknown>>
+  /** Typed convenience for in-process callers (tests, CLI). Throws AppError. */
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
+}
+
+export function createRouter(services: Services): Router {
+  const handlers = createHandlers(services)
+  async function call(method: string, input: unknown): Promise<Result<unknown>> {
+    if (!isMethodName(method)) return { ok: false, error: { code: 'invalid_input', message: `Unknown method "${String(method).slice(0, 80)}".` } }
+    const parsed = methods[method].input.safeParse(input ?? {})
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+      const first = issues[0]
+      return {
+        ok: false,
+        error: { code: 'invalid_input', message: first ? `${first.path ? first.path + ': ' : ''}${first.message}` : 'Invalid input.', detail: { issues } }
+      }
+    }
+    try {
+      const handler = handlers[method] as (input: unknown) => Promise<unknown>
+      return { ok: true, value: await handler(parsed.data) }
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error: error.toShape() }
+      services.log.error(`${method} failed`, error)
+      return { ok: false, error: { code: 'internal', message: `Something went wrong in ${method}: ${(error as Error)?.message ?? String(error)}` } }
+    }
+  }
+  return {
+    call,
+    async invoke(method, input) {
+      const result = await call(method, input)
+      if (!result.ok) throw new AppError(result.error.code, result.error.message, result.error.detail)
+      return result.value as never
+    }
+  }
+}
+
+function createHandlers(s: Services): Handlers {
+  return {
+    'app.info': async () => s.appInfo(),
+    'settings.get': () => s.settings.get(),
+    'settings.update': (patch) => s.settings.update(patch),
+
+    'env.list': () => s.listEnvironments(),
+    'env.create': async (input) => {
+      const env = await s.environments.create(input)
+      await s.settings.update({ activeEnvironmentId: env.id })
+      return env
+    },
+    'env.update': ({ id, environment }) => s.environments.update(id, environment),
+    'env.duplicate': ({ id }) => s.environments.duplicate(id),
+    'env.delete': async ({ id }) => {
+      const deleted = await s.environments.delete(id)
+      const settings = await s.settings.get()
+      if (settings.activeEnvironmentId === id) await s.settings.update({ activeEnvironmentId: null })
+      return { deleted }
+    },
+    'env.setActive': async ({ id }) => {
+      if (id !== null) await s.environments.get(id)
+      const settings = await s.settings.update({ activeEnvironmentId: id })
+      return { activeId: settings.activeEnvironmentId }
+    },
+    'env.revealSecret': async ({ id, variable }) => ({ value: await s.environments.revealVariable(id, variable) }),
+    'env.dismissProblem': async ({ file }) => ({ problems: s.dismissProblem(file) }),
+
+    'request.send': ({ requestId, environmentId, request }) => s.sendRequest(requestId, environmentId, request),
+    'request.cancel': async ({ requestId }) => ({ cancelled: s.cancelRequest(requestId) }),
+
+    'traffic.list': async () => ({ entries: s.traffic.list() }),
+    'traffic.get': async ({ id, reveal }) => {
+      const entry = s.traffic.get(id, reveal)
+      if (!entry) throw new AppError('not_found', 'That traffic entry is no longer in the log (it was cleared or dropped as the oldest).')
+      return entry
+    },
+    'traffic.clear': async () => ({ cleared: s.traffic.clear() })
+  }
+}

@@ -1,0 +1,106 @@
+import { join } from 'node:path'
+import type { AppInfo, EnvironmentList } from '../../shared/contract'
+import { BUILTIN_VARIABLES, WEB_API_PATH, type StoreProblem } from '../../shared/environment'
+import { AppError } from '../../shared/errors'
+import type { RequestSpec, ResponseView } from '../../shared/http'
+import { TrafficLog } from './capture/trafficLog'
+import { RequestExecutor, type SendTarget } from './http/executor'
+import type { SecretBox } from './ports'
+import { EnvironmentStore } from './store/environments'
+import { SettingsStore } from './store/settings'
+
+export interface Logger {
+  error(message: string, error?: unknown): void
+}
+
+export interface ServiceOptions {
+  dataDir: string
+  secretBox: SecretBox
+  appVersion: string
+  log?: Logger
+}
+
+/** Everything core/ offers, wired once per process (app, harness, CLI). */
+export class Services {
+  readonly dataDir: string
+  readonly environments: EnvironmentStore
+  readonly settings: SettingsStore
+  readonly traffic: TrafficLog
+  readonly executor: RequestExecutor
+  readonly log: Logger
+  private readonly inFlight = new Map<string, AbortController>()
+
+  constructor(private readonly options: ServiceOptions) {
+    this.dataDir = options.dataDir
+    this.log = options.log ?? { error: (m, e) => console.error(m, e) }
+    this.environments = new EnvironmentStore(options.dataDir, options.secretBox)
+    this.settings = new SettingsStore(options.dataDir)
+    this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture') })
+    this.executor = new RequestExecutor(this.traffic)
+  }
+
+  appInfo(): AppInfo {
+    return {
+      name: 'OrgBench',
+      version: this.options.appVersion,
+      dataDir: this.dataDir,
+      secretStorage: { kind: this.options.secretBox.kind, description: this.options.secretBox.description },
+      platform: process.platform
+    }
+  }
+
+  async listEnvironments(): Promise<EnvironmentList> {
+    const { environments, problems } = await this.environments.list()
+    const settings = await this.settings.get()
+    const all: StoreProblem[] = this.settings.problem ? [this.settings.problem, ...problems] : problems
+    const activeId = environments.some((e) => e.id === settings.activeEnvironmentId) ? settings.activeEnvironmentId : null
+    return { environments, activeId, problems: all }
+  }
+
+  dismissProblem(file: string): StoreProblem[] {
+    if (this.settings.problem?.file === file) this.settings.problem = null
+    const rest = this.environments.dismissProblem(file)
+    return this.settings.problem ? [this.settings.problem, ...rest] : rest
+  }
+
+  /** Variables, trust and names for sending in an environment (or in none). */
+  async target(environmentId: string | null): Promise<SendTarget> {
+    if (environmentId === null) return { environmentId: null, environmentName: null, caCertificatePem: '', variables: new Map() }
+    const env = await this.environments.getStored(environmentId)
+    const builtins = new Map<string, string>([
+      [BUILTIN_VARIABLES[0], env.orgUrl],
+      [BUILTIN_VARIABLES[1], env.orgUrl + WEB_API_PATH]
+    ])
+    const variables = new Map([...builtins, ...(await this.environments.resolveVariables(environmentId))])
+    return { environmentId: env.id, environmentName: env.name, caCertificatePem: env.caCertificatePem, variables }
+  }
+
+  async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec): Promise<ResponseView> {
+    if (this.inFlight.has(requestId)) throw new AppError('conflict', 'This request is already being sent.')
+    const controller = new AbortController()
+    this.inFlight.set(requestId, controller)
+    try {
+      const [target, settings] = await Promise.all([this.target(environmentId), this.settings.get()])
+      return await this.executor.send(spec, target, {
+        timeoutMs: settings.requestTimeoutMs,
+        maxResponseBytes: settings.maxResponseBytes,
+        signal: controller.signal
+      })
+    } finally {
+      this.inFlight.delete(requestId)
+    }
+  }
+
+  cancelRequest(requestId: string): boolean {
+    const controller = this.inFlight.get(requestId)
+    if (!controller) return false
+    controller.abort()
+    return true
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.inFlight.values()) c.abort()
+    this.traffic.flush()
+    await this.executor.close()
+  }
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, session } from 'electron'
+import { createRouter } from './core/router'
+import { Services } from './core/services'
+import { bindIpc } from './ipc'
+import { dataDir, electronSecretBox, openExternal } from './platform/electron'
+import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './security'
+
+app.enableSandbox()
+
+// Nothing may create windows or navigate anywhere, whichever web contents asks.
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal))
+
+if (!app.requestSingleInstanceLock()) app.quit()
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  session.defaultSession.setPermissionRequestHandler(denyAllPermissions)
+  const dir = dataDir()
+  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion() })
+  const router = createRouter(services)
+
+  const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')))
+  const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+  const rendererFile = join(__dirname, '../renderer/index.html')
+  const trustedUrl = devUrl ?? pathToFileURL(rendererFile).href
+  const emit = bindIpc(router, window, trustedUrl)
+  services.traffic.onAdded((entries) => emit('traffic.added', { entries }))
+  services.traffic.onCleared(() => emit('traffic.cleared', {}))
+  services.environments.onChanged(() => emit('env.changed', {}))
+
+  window.once('ready-to-show', () => window.show())
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  app.on('window-all-closed', () => app.quit())
+  app.on('before-quit', () => void services.close())
+
+  if (devUrl) await window.loadURL(devUrl)
+  else await window.loadFile(rendererFile)
+}
+
+start().catch((error: unknown) => {
+  console.error('OrgBench failed to start', error)
+  app.exit(1)
+})

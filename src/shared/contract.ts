@@ -1,0 +1,78 @@
+/**
+ * The one contract between the renderer and main (and the e2e harness, and the CLI's view of core/):
+ * every method with its input and output schema, every event with its payload schema.
+ * Types are inferred from the schemas; nothing else declares them.
+ */
+import { z } from 'zod'
+import { EnvironmentInput, EnvironmentView, StoreProblem } from './environment'
+import { RequestSpec, ResponseView } from './http'
+import { Settings, SettingsPatch } from './settings'
+import { EntrySummary, TrafficEntry } from './traffic'
+
+const id = z.string().min(1).max(100)
+const empty = z.object({}).strict()
+
+export const EnvironmentList = z.object({
+  environments: z.array(EnvironmentView),
+  activeId: z.string().nullable(),
+  problems: z.array(StoreProblem)
+})
+export type EnvironmentList = z.infer<typeof EnvironmentList>
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  dataDir: z.string(),
+  secretStorage: z.object({ kind: z.enum(['os', 'key-file']), description: z.string() }),
+  platform: z.string()
+})
+export type AppInfo = z.infer<typeof AppInfo>
+
+export const methods = {
+  'app.info': { input: empty, output: AppInfo },
+  'settings.get': { input: empty, output: Settings },
+  'settings.update': { input: SettingsPatch, output: Settings },
+
+  'env.list': { input: empty, output: EnvironmentList },
+  'env.create': { input: EnvironmentInput, output: EnvironmentView },
+  'env.update': { input: z.object({ id, environment: EnvironmentInput }), output: EnvironmentView },
+  'env.duplicate': { input: z.object({ id }), output: EnvironmentView },
+  'env.delete': { input: z.object({ id }), output: z.object({ deleted: z.boolean() }) },
+  'env.setActive': { input: z.object({ id: id.nullable() }), output: z.object({ activeId: z.string().nullable() }) },
+  'env.revealSecret': {
+    input: z.object({ id, variable: z.string().max(100) }),
+    output: z.object({ value: z.string() })
+  },
+  'env.dismissProblem': { input: z.object({ file: z.string().max(4096) }), output: z.object({ problems: z.array(StoreProblem) }) },
+
+  'request.send': {
+    input: z.object({ requestId: id, environmentId: id.nullable(), request: RequestSpec }),
+    output: ResponseView
+  },
+  'request.cancel': { input: z.object({ requestId: id }), output: z.object({ cancelled: z.boolean() }) },
+
+  'traffic.list': { input: empty, output: z.object({ entries: z.array(EntrySummary) }) },
+  'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false) }), output: TrafficEntry },
+  'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) }
+} as const
+
+export const events = {
+  /** New traffic entries, batched. */
+  'traffic.added': z.object({ entries: z.array(EntrySummary) }),
+  'traffic.cleared': z.object({}),
+  /** Environments changed outside the renderer's own calls (CLI, another window, a corrupt file found). */
+  'env.changed': z.object({})
+} as const
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>
+export type EventName = keyof typeof events
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name)
+}
+
+export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type OrgbenchBridge } from './channels'

@@ -1,0 +1,7 @@
+export * from './contract'
+export * from './environment'
+export * from './errors'
+export * from './http'
+export * from './settings'
+export * from './traffic'
+export * from './variables'

@@ -1,0 +1,47 @@
+import { z } from 'zod'
+import { HeaderList, Timings } from './http'
+
+export const EntryKind = z.enum(['api', 'authorize', 'callback', 'token', 'discovery', 'other'])
+export type EntryKind = z.infer<typeof EntryKind>
+
+export const CapturedBody = z.object({
+  encoding: z.enum(['utf8', 'base64']),
+  /** Kept inline up to the capture limit; the rest of a larger body is on disk (see `spilled`). */
+  text: z.string(),
+  size: z.number(),
+  truncated: z.boolean(),
+  spilled: z.boolean(),
+  contentType: z.string()
+})
+export type CapturedBody = z.infer<typeof CapturedBody>
+
+export const EntrySummary = z.object({
+  id: z.string(),
+  seq: z.number(),
+  startedAt: z.string(),
+  kind: EntryKind,
+  method: z.string(),
+  url: z.string(),
+  host: z.string(),
+  path: z.string(),
+  status: z.number().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  responseSize: z.number().nullable(),
+  environmentId: z.string().nullable(),
+  environmentName: z.string().nullable()
+})
+export type EntrySummary = z.infer<typeof EntrySummary>
+
+export const TrafficEntry = EntrySummary.extend({
+  statusText: z.string(),
+  httpVersion: z.string(),
+  requestHeaders: HeaderList,
+  requestBody: CapturedBody.nullable(),
+  responseHeaders: HeaderList,
+  responseBody: CapturedBody.nullable(),
+  timings: Timings.nullable(),
+  /** Names of the places where a secret was masked, e.g. "request header Authorization". */
+  masked: z.array(z.string())
+})
+export type TrafficEntry = z.infer<typeof TrafficEntry>
