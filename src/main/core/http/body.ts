@@ -1,3 +1,5 @@
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser'
+
 /** Content types we show as text. Anything else is binary unless its bytes say otherwise. */
 const TEXTUAL = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded|http|graphql|yaml)|multipart\/mixed)/i
 
@@ -20,22 +22,35 @@ export function decodeBody(bytes: Uint8Array, contentType: string): { encoding: 
   return { encoding: 'base64', text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
 }
 
-/** Where a JSON.parse error happened, as line and column (1-based), from V8's "at position N" or the end. */
-export function jsonErrorLocation(text: string, error: Error): { line: number; column: number; position: number } {
-  const match = /position (\d+)/.exec(error.message)
-  const lineCol = /line (\d+) column (\d+)/.exec(error.message)
-  if (lineCol) {
-    const line = Number(lineCol[1])
-    const column = Number(lineCol[2])
-    const lines = text.split('\n')
-    const position = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1
-    return { line, column, position }
-  }
-  const position = match ? Number(match[1]) : text.length
-  const before = text.slice(0, position)
+const JSON_ERRORS: Record<number, string> = {
+  1: 'invalid symbol',
+  2: 'invalid number format',
+  3: 'a property name is expected',
+  4: 'a value is expected',
+  5: 'a colon is expected',
+  6: 'a comma is expected',
+  7: 'a closing brace } is expected',
+  8: 'a closing bracket ] is expected',
+  9: 'the text ends too early',
+  10: 'comments are not allowed in JSON',
+  11: 'the text ends too early',
+  12: 'a string is not closed',
+  13: 'invalid unicode escape',
+  14: 'invalid escape character',
+  15: 'invalid character',
+  16: 'unexpected text after the value'
+}
+
+/** The first JSON syntax error, with line and column (1-based), or null when the text is valid JSON. */
+export function findJsonError(text: string): { line: number; column: number; offset: number; message: string } | null {
+  const errors: ParseError[] = []
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false })
+  const first = errors[0]
+  if (!first) return null
+  const before = text.slice(0, first.offset)
   const line = before.split('\n').length
-  const column = position - before.lastIndexOf('\n')
-  return { line, column, position }
+  const column = first.offset - before.lastIndexOf('\n')
+  return { line, column, offset: first.offset, message: JSON_ERRORS[first.error] ?? 'syntax error' }
 }
 
 export function headerValue(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {

@@ -15,11 +15,11 @@ function causes(error: unknown): Array<{ code?: string; message?: string; name?:
 
 /** Turn whatever the network stack threw into an AppError a person can act on. */
 export function explainNetworkError(error: unknown, url: URL, context: { timeoutMs: number; timedOut: boolean; cancelled: boolean }): AppError {
-  if (error instanceof AppError) return error
   if (context.cancelled) return new AppError('cancelled', 'The request was cancelled.')
   if (context.timedOut) {
     return new AppError('timeout', `No complete answer from ${url.host} within ${formatMs(context.timeoutMs)}. Raise the timeout in Settings if the server is slow, or check that it is reachable.`)
   }
+  if (error instanceof AppError) return error
   const chain = causes(error)
   const code = chain.map((c) => c.code).find((c) => typeof c === 'string') ?? ''
   const detail = chain.map((c) => c.message).filter(Boolean).join(' ← ')

@@ -5,7 +5,7 @@ import type { EntryKind } from '../../../shared/traffic'
 import { substituteVariables } from '../../../shared/variables'
 import type { TrafficLog } from '../capture/trafficLog'
 import { AgentPool, withPhases, type PhaseHolder } from './agents'
-import { decodeBody, headerValue, jsonErrorLocation } from './body'
+import { decodeBody, findJsonError, headerValue } from './body'
 import { explainNetworkError, formatMs } from './errors'
 
 export const USER_AGENT = 'OrgBench/0.1'
@@ -76,11 +76,9 @@ export function prepareRequest(spec: RequestSpec, variables: ReadonlyMap<string,
       headers.push(['Content-Type', contentType])
     }
     if (/json/i.test(contentType)) {
-      try {
-        JSON.parse(bodyText)
-      } catch (error) {
-        const at = jsonErrorLocation(bodyText, error as Error)
-        throw new AppError('invalid_json', `The JSON body is not valid at line ${at.line}, column ${at.column}: ${(error as Error).message}`, at)
+      const problem = findJsonError(bodyText)
+      if (problem) {
+        throw new AppError('invalid_json', `The JSON body is not valid at line ${problem.line}, column ${problem.column}: ${problem.message}. Fix it, or set a Content-Type other than JSON to send it as it is.`, problem)
       }
     }
     body = Buffer.from(bodyText, 'utf8')

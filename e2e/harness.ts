@@ -1,0 +1,121 @@
+/**
+ * The e2e harness: the built renderer (out/renderer) in Debian Chromium, talking to the real router
+ * in this test process through `page.exposeBinding`. The page gets the same `window.orgbench`
+ * shape the preload gives it in Electron, so the renderer cannot tell the difference.
+ */
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize, resolve } from 'node:path'
+import { test as base, expect, type Page } from '@playwright/test'
+import { createRouter, type Router } from '../src/main/core/router'
+import { Services } from '../src/main/core/services'
+import { keyFileSecretBox } from '../src/main/core/store/secretBox'
+import { startHttpServer, type TestServer } from '../src/main/testing/testServer'
+
+const RENDERER_DIR = resolve('out/renderer')
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' }
+
+/** Serves the built renderer over loopback (module scripts do not load from file:// in Chromium). */
+function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run "npm run build" before the e2e suite.')
+  const server = http.createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
+    const file = join(RENDERER_DIR, path === '/' ? 'index.html' : path)
+    if (!file.startsWith(RENDERER_DIR) || !existsSync(file)) {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    res.end(readFileSync(file))
+  })
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`, close: () => new Promise((done) => server.close(() => done())) })
+    )
+  )
+}
+
+export interface AppFixture {
+  page: Page
+  services: Services
+  router: Router
+  dataDir: string
+  /** Load (or reload) the app and wait for its ready marker. */
+  open(): Promise<void>
+  screenshot(name: string): Promise<void>
+}
+
+export const test = base.extend<{ app: AppFixture; dataDir: string }, { rendererUrl: string; testServer: TestServer }>({
+  rendererUrl: [
+    async ({}, use) => {
+      const server = await serveRenderer()
+      await use(server.url)
+      await server.close()
+    },
+    { scope: 'worker' }
+  ],
+  testServer: [
+    async ({}, use) => {
+      const server = await startHttpServer()
+      await use(server)
+      await server.close()
+    },
+    { scope: 'worker' }
+  ],
+  dataDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgbench-e2e-'))
+    await use(dir)
+    rmSync(dir, { recursive: true, force: true })
+  },
+  app: async ({ page, dataDir, rendererUrl }, use, testInfo) => {
+    const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined } })
+    const router = createRouter(services)
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.exposeBinding('__orgbenchInvoke', (_source, method: string, input: unknown) => router.call(method, input))
+    await page.addInitScript(() => {
+      const listeners = new Map<string, Set<(payload: unknown) => void>>()
+      const w = window as unknown as Record<string, unknown>
+      w.__orgbenchEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((fn) => fn(payload))
+      w.orgbench = {
+        invoke: (method: string, input: unknown) => (w.__orgbenchInvoke as (m: string, i: unknown) => Promise<unknown>)(method, input),
+        on: (event: string, fn: (payload: unknown) => void) => {
+          const set = listeners.get(event) ?? new Set()
+          set.add(fn)
+          listeners.set(event, set)
+          return () => set.delete(fn)
+        }
+      }
+    })
+    const emit = (event: string, payload: unknown) => page.evaluate(([e, p]) => (window as unknown as { __orgbenchEmit?: (e: string, p: unknown) => void }).__orgbenchEmit?.(e, p), [event, payload] as const).catch(() => undefined)
+    services.traffic.onAdded((entries) => void emit('traffic.added', { entries }))
+    services.traffic.onCleared(() => void emit('traffic.cleared', {}))
+    services.environments.onChanged(() => void emit('env.changed', {}))
+    const fixture: AppFixture = {
+      page,
+      services,
+      router,
+      dataDir,
+      async open() {
+        await page.goto(rendererUrl)
+        await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true')
+      },
+      async screenshot(name) {
+        await page.screenshot({ path: join('test-results', 'screenshots', `${name}.png`) })
+      }
+    }
+    await use(fixture)
+    await services.close()
+    if (testInfo.status === testInfo.expectedStatus) expect(errors, 'uncaught errors in the page').toEqual([])
+  }
+})
+
+export { expect }
+
+/** Create an environment through the router (fast setup for tests that are not about the form). */
+export async function seedEnvironment(app: AppFixture, input: Record<string, unknown>): Promise<string> {
+  const env = (await app.router.invoke('env.create', input as never)) as { id: string }
+  return env.id
+}

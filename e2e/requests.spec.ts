@@ -1,0 +1,173 @@
+import { createCertificateAuthority, issueServerCertificate } from '../src/main/core/tls/certificates'
+import { startHttpServer, startHttpsServer } from '../src/main/testing/testServer'
+import { expect, seedEnvironment, test, type AppFixture } from './harness'
+
+async function setUrl(app: AppFixture, url: string): Promise<void> {
+  const editor = app.page.getByTestId('url')
+  await editor.click()
+  await app.page.keyboard.press('ControlOrMeta+a')
+  await app.page.keyboard.insertText(url)
+}
+
+async function send(app: AppFixture): Promise<void> {
+  await app.page.getByTestId('send').click()
+}
+
+test('send a request with {{variables}}, see the response and its traffic entry', async ({ app, testServer }) => {
+  const { page } = app
+  const id = await seedEnvironment(app, {
+    name: 'Local',
+    orgUrl: 'https://local.crm.dynamics.com',
+    variables: [
+      { key: 'base', value: testServer.url },
+      { key: 'token', value: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.payload.signature', secret: true }
+    ]
+  })
+  await app.router.invoke('env.setActive', { id })
+  await app.open()
+
+  await setUrl(app, '{{base}}/echo?$select=name&$top=3')
+  await expect(page.getByTestId('params').locator('input').nth(0)).toHaveValue('$select')
+  await expect(page.getByTestId('params').locator('input').nth(3)).toHaveValue('3')
+
+  await page.locator('.sections').getByText('Headers').click()
+  const headers = page.getByTestId('headers')
+  const ghost = headers.locator('.row.ghost input')
+  await ghost.nth(0).fill('Authorization')
+  await headers.locator('.row').nth(5).locator('input').nth(1).fill('Bearer {{token}}')
+
+  await page.keyboard.press('ControlOrMeta+Enter')
+  await expect(page.getByTestId('response-status')).toHaveText(/200 OK/)
+  await expect(page.getByTestId('response-body')).toContainText('"authorization": "Bearer eyJ0eXAi')
+  await expect(page.getByTestId('response-body')).toContainText('"url": "/echo?$select=name&$top=3"')
+  await expect(page.getByTestId('response-time')).toHaveText(/ms|s/)
+  await app.screenshot('request-response')
+
+  await page.getByTestId('nav-traffic').click()
+  await expect(page.getByTestId('traffic-row-1')).toContainText('/echo?$select=name&$top=3')
+  await page.getByTestId('traffic-row-1').click()
+  await page.getByTestId('inspector').getByText('Request', { exact: true }).click()
+  const sent = page.getByTestId('inspector-request-headers')
+  await expect(sent).toContainText('Authorization')
+  await expect(sent).toContainText('Bearer eyJ0••••••••')
+  await expect(sent).not.toContainText('payload.signature')
+  await expect(page.getByTestId('masked-note')).toContainText('request header Authorization')
+  await app.screenshot('traffic-inspector')
+
+  await page.getByTestId('reveal-secrets').click()
+  await expect(sent).toContainText('payload.signature')
+})
+
+test('an unknown {{variable}} is highlighted and blocks the send with a clear message', async ({ app }) => {
+  const { page } = app
+  const id = await seedEnvironment(app, { name: 'Dev', orgUrl: 'https://dev.crm.dynamics.com' })
+  await app.router.invoke('env.setActive', { id })
+  await app.open()
+  await setUrl(app, '{{webApiUrl}}/accounts({{accountId}})')
+  await expect(page.getByTestId('unknown-vars')).toContainText('{{accountId}} is not defined in Dev')
+  await expect(page.locator('.cm-var-unknown')).toHaveText('{{accountId}}')
+  await expect(page.locator('.cm-var-known')).toHaveText('{{webApiUrl}}')
+  await send(app)
+  await expect(page.getByTestId('response-error')).toContainText('Variable {{accountId}} is not defined in the active environment')
+  expect(app.services.traffic.size).toBe(0)
+  await app.screenshot('unknown-variable')
+})
+
+test('a malformed URL gets a clear error and sends nothing', async ({ app }) => {
+  await app.open()
+  await setUrl(app, 'contoso.crm.dynamics.com/api/data/v9.2/WhoAmI')
+  await send(app)
+  await expect(app.page.getByTestId('response-error')).toContainText('is not a valid URL. Did you mean https://contoso.crm.dynamics.com/api/data/v9.2/WhoAmI')
+  await setUrl(app, 'ftp://files.example.com/x')
+  await send(app)
+  await expect(app.page.getByTestId('response-error')).toContainText('Only http and https URLs can be sent')
+  expect(app.services.traffic.size).toBe(0)
+})
+
+test('an invalid JSON body says where it is broken', async ({ app, testServer }) => {
+  const { page } = app
+  await app.open()
+  await page.getByTestId('method').click()
+  await page.getByText('POST', { exact: true }).click()
+  await setUrl(app, `${testServer.url}/echo`)
+  await page.locator('.sections').getByText('Body').click()
+  await page.getByTestId('body-editor').click()
+  await page.keyboard.insertText('{\n  "name": "Contoso",\n  "revenue": ,\n}')
+  await send(app)
+  await expect(page.getByTestId('response-error')).toContainText('The JSON body is not valid at line 3')
+  await app.screenshot('invalid-json')
+  expect(app.services.traffic.size).toBe(0)
+})
+
+test('DNS failure, connection refused and TLS errors are explained', async ({ app }) => {
+  const { page } = app
+  await app.open()
+  await setUrl(app, 'https://no-such-host.invalid/api')
+  await send(app)
+  await expect(page.getByTestId('response-error')).toContainText('could not be resolved')
+
+  const closed = await startHttpServer()
+  await closed.close()
+  await setUrl(app, `${closed.url}/json`)
+  await send(app)
+  await expect(page.getByTestId('response-error')).toContainText('refused the connection')
+
+  const cert = await issueServerCertificate(null, ['127.0.0.1'])
+  const tlsServer = await startHttpsServer(cert.certPem, cert.keyPem)
+  try {
+    await setUrl(app, `${tlsServer.url}/json`)
+    await send(app)
+    await expect(page.getByTestId('response-error')).toContainText('TLS failed')
+    await expect(page.getByTestId('response-error')).toContainText('not trusted')
+    await app.screenshot('tls-error')
+  } finally {
+    await tlsServer.close()
+  }
+  await page.getByTestId('nav-traffic').click()
+  await expect(page.getByTestId('traffic-count')).toHaveText('3 of 3')
+  await expect(page.getByTestId('traffic-row-3')).toContainText('failed')
+})
+
+test('an environment trusts its own CA for TLS, and only that environment', async ({ app }) => {
+  const { page } = app
+  const ca = await createCertificateAuthority('OrgBench e2e CA')
+  const cert = await issueServerCertificate(ca, ['127.0.0.1'])
+  const server = await startHttpsServer(cert.certPem, cert.keyPem)
+  try {
+    const id = await seedEnvironment(app, { name: 'OnPrem', orgUrl: 'https://crm.contoso.local', caCertificatePem: ca.certPem })
+    await app.router.invoke('env.setActive', { id })
+    await app.open()
+    await setUrl(app, `${server.url}/json`)
+    await send(app)
+    await expect(page.getByTestId('response-status')).toHaveText(/200/)
+  } finally {
+    await server.close()
+  }
+})
+
+test('a timeout is reported with the configured limit, and Cancel stops a request', async ({ app, testServer }) => {
+  const { page } = app
+  await app.router.invoke('settings.update', { requestTimeoutMs: 1000 })
+  await app.open()
+  await setUrl(app, `${testServer.url}/slow?ms=5000`)
+  await send(app)
+  await expect(page.getByTestId('response-error')).toContainText('within 1 s')
+
+  await app.router.invoke('settings.update', { requestTimeoutMs: 30000 })
+  await send(app)
+  await expect(page.getByTestId('cancel')).toBeVisible()
+  await page.getByTestId('cancel').click()
+  await expect(page.getByTestId('response-error')).toContainText('cancelled')
+})
+
+test('a response over the size limit keeps the first part and says so', async ({ app, testServer }) => {
+  const { page } = app
+  await app.router.invoke('settings.update', { maxResponseBytes: 64 * 1024 })
+  await app.open()
+  await setUrl(app, `${testServer.url}/big?size=${1024 * 1024}`)
+  await send(app)
+  await expect(page.getByTestId('response-status')).toHaveText(/200/)
+  await expect(page.getByTestId('response-truncated')).toContainText('larger than the 64 KB limit')
+  await expect(page.getByTestId('response-size')).toHaveText('64 KB')
+  await app.screenshot('response-truncated')
+})
