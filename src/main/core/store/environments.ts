@@ -167,7 +167,7 @@ export class EnvironmentStore {
     throw new AppError('not_found', `No environment named "${idOrName}".` + (names.length ? ` Known: ${names.join(', ')}.` : ' There are no environments yet.'))
   }
 
-  create(input: unknown): Promise<EnvironmentView> {
+  async create(input: unknown): Promise<EnvironmentView> {
     const data = parseInput(input)
     return this.serialized(async () => {
       const map = await this.load()
@@ -179,7 +179,7 @@ export class EnvironmentStore {
     })
   }
 
-  update(id: string, input: unknown): Promise<EnvironmentView> {
+  async update(id: string, input: unknown): Promise<EnvironmentView> {
     const data = parseInput(input)
     return this.serialized(async () => {
       const previous = await this.getStored(id)

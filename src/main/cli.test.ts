@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './cli'
+import { startHttpServer, type TestServer } from './testing/testServer'
+import { readAllFiles, useTempDir } from './testing/tempDir'
+
+const tempDir = useTempDir()
+let server: TestServer
+beforeAll(async () => {
+  server = await startHttpServer()
+})
+afterAll(() => server.close())
+
+async function cli(args: string[], stdin = '') {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => stdin, env: {} })
+  return { code, stdout, stderr }
+}
+
+const ENV_FILE = (base: string) => ({
+  orgbench: 'environment',
+  schemaVersion: 1,
+  name: 'Local',
+  orgUrl: 'https://local.crm.dynamics.com',
+  variables: [
+    { key: 'base', value: base },
+    { key: 'token', value: 'tok-123-secret', secret: true }
+  ]
+})
+
+describe('orgbench CLI', () => {
+  it('prints help for every command and exits 0', async () => {
+    for (const args of [['--help'], ['env', '--help'], ['request', '--help'], ['help']]) {
+      const r = await cli(args)
+      expect(r.code, args.join(' ')).toBe(0)
+      expect(r.stdout).toContain('Usage')
+    }
+    expect((await cli(['--version'])).stdout).toMatch(/^orgbench \d+\.\d+\.\d+/)
+  })
+
+  it('exits 2 with the reason for usage errors', async () => {
+    const dir = tempDir()
+    expect(await cli([])).toMatchObject({ code: 2 })
+    expect(await cli(['--data-dir', dir, 'frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command "frobnicate"') })
+    expect(await cli(['--data-dir', dir, 'env', 'list', '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") })
+    expect(await cli(['--data-dir', dir, 'request', 'FETCH', 'http://x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown method "FETCH"') })
+    expect(await cli(['--data-dir', dir, 'request', 'GET', 'http://x', '-H', 'NoColon'])).toMatchObject({ code: 2, stderr: expect.stringContaining("must look like 'Name: value'") })
+    expect(await cli(['--data-dir', dir, 'request', 'GET', 'http://x', '--timeout', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('positive whole number') })
+  })
+
+  it('imports, lists, shows and exports environments; secrets stay secret', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'local.json')
+    writeFileSync(file, JSON.stringify(ENV_FILE(server.url)))
+    expect(await cli(['--data-dir', dir, 'env', 'import', file])).toMatchObject({ code: 0, stdout: expect.stringContaining('Imported environment "Local"') })
+    expect(await cli(['--data-dir', dir, 'env', 'import', file])).toMatchObject({ code: 0, stdout: expect.stringContaining('Replaced') })
+    for (const { file: f, text } of readAllFiles(join(dir, 'environments'))) expect(text, f).not.toContain('tok-123-secret')
+
+    const list = await cli(['--data-dir', dir, 'env', 'list'])
+    expect(list.stdout).toMatch(/NAME\s+ORG URL\s+GRANT\nLocal\s+https:\/\/local\.crm\.dynamics\.com\s+none/)
+    expect(JSON.parse((await cli(['--data-dir', dir, 'env', 'list', '--json'])).stdout)).toEqual([expect.objectContaining({ name: 'Local', grant: 'none' })])
+
+    const show = await cli(['--data-dir', dir, 'env', 'show', 'local'])
+    expect(show.stdout).toContain('token = •••••• (secret)')
+    expect(show.stdout).not.toContain('tok-123-secret')
+
+    const exported = await cli(['--data-dir', dir, 'env', 'export', 'Local'])
+    expect(JSON.parse(exported.stdout).variables).toContainEqual({ key: 'token', value: null, secret: true, enabled: true })
+    const out = join(dir, 'out.json')
+    expect(await cli(['--data-dir', dir, 'env', 'export', 'Local', '--include-secrets', '-o', out])).toMatchObject({ code: 0, stderr: expect.stringContaining('contains secrets') })
+    expect(JSON.parse(readFileSync(out, 'utf8')).variables[1].value).toBe('tok-123-secret')
+  })
+
+  it('imports from stdin and reports invalid files clearly', async () => {
+    const dir = tempDir()
+    expect(await cli(['--data-dir', dir, 'env', 'import', '-'], JSON.stringify(ENV_FILE('http://x')))).toMatchObject({ code: 0 })
+    expect(await cli(['--data-dir', dir, 'env', 'import', '-'], '{ nope')).toMatchObject({ code: 2, stderr: expect.stringContaining('Standard input is not valid JSON') })
+    expect(await cli(['--data-dir', dir, 'env', 'import', join(dir, 'missing.json')])).toMatchObject({ code: 2, stderr: expect.stringContaining('no such file') })
+    expect(await cli(['--data-dir', dir, 'env', 'show', 'Nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining('No environment named "Nope". Known: Local.') })
+  })
+
+  it('sends a request with environment variables: 0 for 2xx, 1 for an HTTP error, 2 for a network error', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'e.json'), JSON.stringify(ENV_FILE(server.url)))
+    await cli(['--data-dir', dir, 'env', 'import', join(dir, 'e.json')])
+
+    const ok = await cli(['--data-dir', dir, 'request', '--env', 'Local', 'POST', '{{base}}/echo', '-H', 'Authorization: Bearer {{token}}', '-d', '{"a":1}', '-i'])
+    expect(ok.code).toBe(0)
+    expect(ok.stderr).toMatch(/^HTTP\/1\.1 200 OK/)
+    expect(ok.stdout).toMatch(/^content-type: application\/json\n/)
+    expect(ok.stdout).toContain('"authorization":"Bearer tok-123-secret"')
+    expect(ok.stdout).toContain('"body":"{\\"a\\":1}"')
+
+    expect(await cli(['--data-dir', dir, 'request', '--env', 'Local', 'GET', '{{base}}/status/404'])).toMatchObject({ code: 1, stderr: expect.stringContaining('404 Not Found') })
+    expect(await cli(['--data-dir', dir, 'request', 'GET', 'http://127.0.0.1:1/x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('refused the connection') })
+    expect(await cli(['--data-dir', dir, 'request', '--env', 'Local', 'GET', '{{base}}/{{nope}}'])).toMatchObject({ code: 2, stderr: expect.stringContaining('{{nope}} is not defined') })
+    expect(await cli(['--data-dir', dir, 'request', 'POST', `${server.url}/echo`, '-d', '{"a":'])).toMatchObject({ code: 2, stderr: expect.stringContaining('not valid at line 1') })
+    expect(await cli(['--data-dir', dir, 'request', 'GET', `${server.url}/slow?ms=2000`, '--timeout', '100'])).toMatchObject({ code: 2, stderr: expect.stringContaining('within 100 ms') })
+    expect(await cli(['--data-dir', dir, 'request', 'GET', `${server.url}/big?size=5000`, '--max-bytes', '1000'])).toMatchObject({ code: 0, stderr: expect.stringContaining('cut at 1000 bytes') })
+  })
+
+  it('reads the body from a file or stdin', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'body.json'), '{"from":"file"}')
+    expect((await cli(['--data-dir', dir, 'request', 'POST', `${server.url}/echo`, '-d', `@${join(dir, 'body.json')}`])).stdout).toContain('from\\":\\"file')
+    expect((await cli(['--data-dir', dir, 'request', 'POST', `${server.url}/echo`, '-d', '@-'], '{"from":"stdin"}')).stdout).toContain('from\\":\\"stdin')
+  })
+
+  // The test server lives in this process, so the child must be awaited, not run synchronously.
+  it.runIf(existsSync('out/main/cli.js'))('runs as a real process with the documented exit codes', async () => {
+    const dir = tempDir()
+    const run = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['bin/orgbench.cjs', '--data-dir', dir, ...args], { encoding: 'utf8', timeout: 15_000 }, (error, stdout, stderr) =>
+          resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr })
+        )
+      })
+    const ok = await run('request', 'GET', `${server.url}/json`)
+    expect(ok.status).toBe(0)
+    expect(JSON.parse(ok.stdout)).toHaveProperty('UserId')
+    expect((await run('request', 'GET', `${server.url}/status/500`)).status).toBe(1)
+    const bad = await run('request', 'GET', 'not a url')
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('is not a valid URL')
+  })
+})
