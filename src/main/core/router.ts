@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { type z } from 'zod'
 import { methods, isMethodName, type MethodName, type MethodInput, type MethodOutput, type EventName, type EventPayload } from '../../shared/contract'
 import { AppError, type Result } from '../../shared/errors'
 import type { Services } from './services'

@@ -5,7 +5,7 @@ import * as x509 from '@peculiar/x509'
 
 type KeyPair = webcrypto.CryptoKeyPair
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+x509.cryptoProvider.set(webcrypto as never)
 
 const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
 

@@ -1,0 +1,45 @@
+/**
+ * The real app: launches the built Electron main process, checks the window's security from the inside,
+ * and sends a request through the real IPC path. Runs wherever an Electron binary is installed.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { _electron as electron, expect, test } from '@playwright/test'
+import { startHttpServer } from '../src/main/testing/testServer'
+
+function electronBinary(): string | null {
+  try {
+    // The electron package exports its binary's path, and throws when the binary was never downloaded.
+    const path = createRequire(join(process.cwd(), 'package.json'))('electron') as unknown
+    return typeof path === 'string' && existsSync(path) ? path : null
+  } catch {
+    return null
+  }
+}
+
+const binary = electronBinary()
+
+test('the Electron app starts hardened and sends a request over IPC', async () => {
+  test.skip(!binary, 'No Electron binary is installed here: its download is blocked on this machine (ELECTRON_SKIP_BINARY_DOWNLOAD). Everything else is tested in Chromium through the harness.')
+  const dataDir = mkdtempSync(join(tmpdir(), 'orgbench-electron-'))
+  const server = await startHttpServer()
+  const app = await electron.launch({ executablePath: binary!, args: ['.', '--no-sandbox'], env: { ...process.env, ORGBENCH_DATA_DIR: dataDir } })
+  try {
+    const page = await app.firstWindow()
+    await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true')
+    expect(await page.title()).toBe('OrgBench')
+    expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
+    expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
+    expect(await page.evaluate(() => window.open('https://example.com'))).toBeNull()
+    const result = await page.evaluate((url) => (window as unknown as { orgbench: { invoke(m: string, i: unknown): Promise<unknown> } }).orgbench.invoke('request.send', { requestId: 'smoke', environmentId: null, request: { method: 'GET', url } }), `${server.url}/json`)
+    expect(result).toMatchObject({ ok: true, value: { status: 200 } })
+    await page.screenshot({ path: 'test-results/screenshots/electron-main.png' })
+  } finally {
+    await app.close()
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+})
