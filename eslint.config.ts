@@ -80,6 +80,11 @@ export default tseslint.config(
     }
   },
   {
+    // Benchmarks and scripts report to the console: that is their output.
+    files: ['bench/**/*.ts', 'scripts/**/*.mjs'],
+    rules: { 'no-console': 'off' }
+  },
+  {
     // Playwright fixtures declare their dependencies by destructuring, even when there are none.
     files: ['e2e/**/*.ts'],
     rules: { 'no-empty-pattern': 'off' }

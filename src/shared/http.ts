@@ -18,6 +18,7 @@ export const RequestSpec = z.object({
   body: z.string().max(100 * 1024 * 1024).default('')
 })
 export type RequestSpec = z.input<typeof RequestSpec>
+export type RequestSpecData = z.output<typeof RequestSpec>
 
 /** Header lines as sent or received, in order, duplicates kept. */
 export const HeaderList = z.array(z.tuple([z.string(), z.string()]))

@@ -17,6 +17,7 @@ export function findVariableRefs(text: string): VariableRef[] {
 
 /** Replace every known `{{name}}`; report the unknown ones (each name once) instead of guessing. */
 export function substituteVariables(text: string, values: ReadonlyMap<string, string>): { text: string; unknown: string[] } {
+  if (!text.includes('{{')) return { text, unknown: [] }
   const unknown = new Set<string>()
   const out = text.replace(REF, (whole, name: string) => {
     const value = values.get(name)

@@ -43,8 +43,10 @@ export function redactHeaders(headers: HeaderList, where: string, masked: string
 }
 
 /** Mask secret fields in a URL's query and fragment (authorize redirects carry codes and tokens there). */
+const SECRET_IN_URL = /[?&#](client_secret|password|code_verifier|client_assertion|refresh_token|access_token|id_token|code|assertion|device_code)=/
+
 export function redactUrl(url: string, masked: string[]): string {
-  if (!url.includes('?') && !url.includes('#')) return url
+  if (!SECRET_IN_URL.test(url)) return url
   let parsed: URL
   try {
     parsed = new URL(url)

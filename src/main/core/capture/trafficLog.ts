@@ -21,6 +21,8 @@ export interface ExchangeRecord {
   startedAt: number
   method: string
   url: string
+  /** The same URL already parsed, when the caller has it (saves parsing it again on the hot path). */
+  parsedUrl?: URL
   environmentId: string | null
   environmentName: string | null
   requestHeaders: HeaderList
@@ -55,7 +57,10 @@ export interface TrafficLogOptions {
 type AddedListener = (entries: EntrySummary[]) => void
 
 export class TrafficLog {
-  private readonly entries = new Map<string, StoredEntry>()
+  /** Oldest first; `head` skips evicted slots (deleting from the front of a large Map is slow in V8). */
+  private order: Array<StoredEntry | undefined> = []
+  private head = 0
+  private readonly byId = new Map<string, StoredEntry>()
   private seq = 0
   private readonly maxEntries: number
   private readonly inlineLimit: number
@@ -84,7 +89,7 @@ export class TrafficLog {
   }
 
   get size(): number {
-    return this.entries.size
+    return this.byId.size
   }
 
   record(record: ExchangeRecord): EntrySummary {
@@ -94,7 +99,7 @@ export class TrafficLog {
     let host = ''
     let path = shownUrl
     try {
-      const u = new URL(shownUrl)
+      const u = shownUrl === record.url && record.parsedUrl ? record.parsedUrl : new URL(shownUrl)
       host = u.host
       path = u.pathname + u.search
     } catch {
@@ -124,7 +129,8 @@ export class TrafficLog {
         ? this.keepBody(id, 'response', record.responseBody.bytes, record.responseBody.contentType, record.responseBody.truncated)
         : null
     }
-    this.entries.set(id, stored)
+    this.byId.set(id, stored)
+    this.order.push(stored)
     this.evict()
     this.announce(summary)
     return summary
@@ -144,16 +150,20 @@ export class TrafficLog {
   }
 
   private evict(): void {
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string
-      this.drop(oldest)
+    while (this.byId.size > this.maxEntries) {
+      const oldest = this.order[this.head]
+      this.order[this.head++] = undefined
+      if (oldest) this.drop(oldest)
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head)
+      this.head = 0
     }
   }
 
-  private drop(id: string): void {
-    const entry = this.entries.get(id)
-    this.entries.delete(id)
-    for (const body of [entry?.requestBody, entry?.responseBody]) {
+  private drop(entry: StoredEntry): void {
+    this.byId.delete(entry.summary.id)
+    for (const body of [entry.requestBody, entry.responseBody]) {
       if (body?.spillFile) void fs.rm(body.spillFile, { force: true }).catch(() => undefined)
     }
   }
@@ -176,12 +186,17 @@ export class TrafficLog {
   }
 
   list(): EntrySummary[] {
-    return [...this.entries.values()].map((e) => e.summary)
+    const out: EntrySummary[] = []
+    for (let i = this.head; i < this.order.length; i++) {
+      const entry = this.order[i]
+      if (entry) out.push(entry.summary)
+    }
+    return out
   }
 
   /** The whole entry; secrets masked unless `reveal`. */
   get(id: string, reveal = false): TrafficEntry | null {
-    const entry = this.entries.get(id)
+    const entry = this.byId.get(id)
     if (!entry) return null
     const { record } = entry
     const masked: string[] = []
@@ -205,8 +220,10 @@ export class TrafficLog {
   }
 
   clear(): number {
-    const count = this.entries.size
-    for (const id of [...this.entries.keys()]) this.drop(id)
+    const count = this.byId.size
+    for (const entry of this.byId.values()) this.drop(entry)
+    this.order = []
+    this.head = 0
     this.pending = []
     for (const listener of this.clearedListeners) listener()
     return count

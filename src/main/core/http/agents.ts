@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import diagnostics from 'node:diagnostics_channel'
 import net from 'node:net'
 import tls from 'node:tls'
@@ -105,8 +104,9 @@ function timedConnector(ca: string[] | undefined): buildConnector.connector {
 export class AgentPool {
   private readonly agents = new Map<string, Agent>()
 
+  /** Keyed by the PEM text itself: looked up on every request, so no hashing here. */
   get(extraCaPem: string): Dispatcher {
-    const key = extraCaPem.trim() ? createHash('sha256').update(extraCaPem).digest('hex') : 'default'
+    const key = extraCaPem
     let agent = this.agents.get(key)
     if (!agent) {
       const ca = extraCaPem.trim() ? [...tls.rootCertificates, extraCaPem] : undefined

@@ -1,11 +1,12 @@
-import { request as undiciRequest } from 'undici'
+import type { Dispatcher } from 'undici'
 import { AppError } from '../../../shared/errors'
-import { RequestSpec, type HeaderList, type ResponseView } from '../../../shared/http'
+import { RequestSpec, type HeaderList, type RequestSpecData, type ResponseView } from '../../../shared/http'
 import type { EntryKind } from '../../../shared/traffic'
 import { substituteVariables } from '../../../shared/variables'
 import type { TrafficLog } from '../capture/trafficLog'
 import { AgentPool, withPhases, type PhaseHolder } from './agents'
 import { decodeBody, findJsonError, headerValue } from './body'
+import { dispatch } from './dispatch'
 import { explainNetworkError, formatMs } from './errors'
 
 export const USER_AGENT = 'OrgBench/0.1'
@@ -33,9 +34,12 @@ export interface PreparedRequest {
   contentType: string
 }
 
-/** Substitute variables, validate the URL and the JSON body: every mistake here is the user's to fix, so say where. */
-export function prepareRequest(spec: RequestSpec, variables: ReadonlyMap<string, string>): PreparedRequest {
-  const parsed = RequestSpec.parse(spec)
+/**
+ * Substitute variables, validate the URL and the JSON body: every mistake here is the user's to fix, so say where.
+ * Takes a spec already validated at the boundary (the router), or raw input it validates itself.
+ */
+export function prepareRequest(spec: RequestSpec | RequestSpecData, variables: ReadonlyMap<string, string>): PreparedRequest {
+  const parsed = isParsed(spec) ? spec : RequestSpec.parse(spec)
   const unknown = new Set<string>()
   const sub = (text: string): string => {
     const r = substituteVariables(text, variables)
@@ -87,6 +91,10 @@ export function prepareRequest(spec: RequestSpec, variables: ReadonlyMap<string,
   return { method: parsed.method, url, headers, body, contentType }
 }
 
+function isParsed(spec: RequestSpec | RequestSpecData): spec is RequestSpecData {
+  return Array.isArray(spec.headers) && typeof spec.body === 'string' && spec.headers.every((h) => typeof h.enabled === 'boolean')
+}
+
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
@@ -99,31 +107,25 @@ export class RequestExecutor {
 
   constructor(private readonly traffic: TrafficLog) {}
 
-  async send(spec: RequestSpec, target: SendTarget, options: SendOptions): Promise<ResponseView> {
+  async send(spec: RequestSpec | RequestSpecData, target: SendTarget, options: SendOptions): Promise<ResponseView> {
     const prepared = prepareRequest(spec, target.variables)
     return this.sendPrepared(prepared, target, options)
   }
 
   async sendPrepared(prepared: PreparedRequest, target: SendTarget, options: SendOptions): Promise<ResponseView> {
     const { url, method, body } = prepared
-    const sentHeaders: HeaderList = [['Host', url.host], ...prepared.headers]
+    const sentHeaders: HeaderList = [['Host', url.host]]
+    const flatHeaders: string[] = []
+    for (const header of prepared.headers) {
+      sentHeaders.push(header)
+      flatHeaders.push(header[0], header[1])
+    }
     if (body) sentHeaders.push(['Content-Length', String(body.byteLength)])
     const startedAt = Date.now()
     const t0 = performance.now()
     const phases: PhaseHolder = { connect: null, tls: null, sentAt: null }
-    const controller = new AbortController()
     let timedOut = false
     let cancelled = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      controller.abort(new AppError('timeout', `Timed out after ${formatMs(options.timeoutMs)}`))
-    }, options.timeoutMs)
-    const onCancel = (): void => {
-      cancelled = true
-      controller.abort(new AppError('cancelled', 'Cancelled'))
-    }
-    if (options.signal?.aborted) onCancel()
-    options.signal?.addEventListener('abort', onCancel, { once: true })
 
     const record = (partial: {
       status: number | null
@@ -138,6 +140,7 @@ export class RequestExecutor {
         startedAt,
         method,
         url: url.href,
+        parsedUrl: url,
         environmentId: target.environmentId,
         environmentName: target.environmentName,
         requestHeaders: sentHeaders,
@@ -146,57 +149,56 @@ export class RequestExecutor {
         ...partial
       })
 
-    try {
-      const response = await withPhases(phases, () =>
-        undiciRequest(url, {
-          method: method as 'GET',
-          headers: prepared.headers.flat(),
+    const exchange = withPhases(phases, () =>
+      dispatch(
+        this.agents.get(target.caCertificatePem),
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: method as Dispatcher.HttpMethod,
+          headers: flatHeaders,
           body,
-          dispatcher: this.agents.get(target.caCertificatePem),
-          signal: controller.signal,
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs
-        })
+        },
+        options.maxResponseBytes
       )
-      const tHeaders = performance.now()
-      const chunks: Buffer[] = []
-      let received = 0
-      let truncated = false
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        const room = options.maxResponseBytes - received
-        if (chunk.byteLength > room) {
-          if (room > 0) chunks.push(chunk.subarray(0, room))
-          received += room
-          truncated = true
-          break
-        }
-        chunks.push(chunk)
-        received += chunk.byteLength
-      }
-      if (truncated) response.body.destroy()
+    )
+    const timer = setTimeout(() => {
+      timedOut = true
+      exchange.abort(new AppError('timeout', `Timed out after ${formatMs(options.timeoutMs)}`))
+    }, options.timeoutMs)
+    const onCancel = (): void => {
+      cancelled = true
+      exchange.abort(new AppError('cancelled', 'Cancelled'))
+    }
+    if (options.signal?.aborted) onCancel()
+    options.signal?.addEventListener('abort', onCancel, { once: true })
+
+    try {
+      const raw = await exchange.response
       const tEnd = performance.now()
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-      const responseHeaders = toHeaderList(response.headers)
-      const contentType = headerValue(responseHeaders, 'content-type') ?? ''
-      const statusText = statusTextOf(response.statusCode)
+      const bytes = raw.chunks.length === 1 ? raw.chunks[0]! : Buffer.concat(raw.chunks, raw.received)
+      const contentType = headerValue(raw.headers, 'content-type') ?? ''
+      const statusText = raw.statusText || statusTextOf(raw.status)
       const sentAt = phases.sentAt ?? t0
       const timings = {
         connect: phases.connect === null ? null : round(phases.connect),
         tls: phases.tls === null ? null : round(phases.tls),
-        wait: round(tHeaders - sentAt),
-        receive: round(tEnd - tHeaders),
+        wait: round(raw.headersAt - sentAt),
+        receive: round(tEnd - raw.headersAt),
         total: round(tEnd - t0)
       }
-      const entry = record({ status: response.statusCode, statusText, responseHeaders, responseBody: { bytes, contentType, truncated }, timings, error: null })
+      const entry = record({ status: raw.status, statusText, responseHeaders: raw.headers, responseBody: { bytes, contentType, truncated: raw.truncated }, timings, error: null })
       const decoded = decodeBody(bytes, contentType)
       return {
         entryId: entry.id,
-        status: response.statusCode,
+        status: raw.status,
         statusText,
         httpVersion: '1.1',
         url: url.href,
-        headers: responseHeaders,
-        body: { ...decoded, size: bytes.byteLength, truncated, contentType },
+        headers: raw.headers,
+        body: { ...decoded, size: bytes.byteLength, truncated: raw.truncated, contentType },
         timings,
         limitBytes: options.maxResponseBytes
       }
@@ -218,16 +220,6 @@ export class RequestExecutor {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100
-}
-
-function toHeaderList(headers: Record<string, string | string[] | undefined>): HeaderList {
-  const list: HeaderList = []
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue
-    if (Array.isArray(v)) for (const item of v) list.push([k, item])
-    else list.push([k, v])
-  }
-  return list
 }
 
 const STATUS_TEXT: Record<number, string> = {

@@ -1,0 +1,145 @@
+/**
+ * `npm run bench`: figures, not pass/fail. Targets live in the issues.
+ *  1. Request executor overhead over plain undici: small GET to a loopback server, 2,000 sequential requests each,
+ *     alternating rounds, median round; capture on (as in the app, with a listener for the batched events).
+ *  2. Capturing 10,000 typical Web API exchanges into the traffic log: time and retained heap.
+ */
+import { Agent, request } from 'undici'
+import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
+import { RequestExecutor } from '../src/main/core/http/executor'
+import { fork } from 'node:child_process'
+import { join } from 'node:path'
+
+const REQUESTS = 2000
+const ROUNDS = 7
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+function startServerProcess(): Promise<{ url: string; close: () => void }> {
+  const child = fork(join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('message', (message) => resolve({ url: (message as { url: string }).url, close: () => child.disconnect() }))
+  })
+}
+
+async function executorOverhead(): Promise<void> {
+  const server = await startServerProcess()
+  const url = `${server.url}/small`
+  const agent = new Agent({ keepAliveTimeout: 30_000 })
+  const traffic = new TrafficLog({ maxEntries: 5000 })
+  traffic.onAdded(() => undefined)
+  const executor = new RequestExecutor(traffic)
+  const target = { environmentId: 'bench', environmentName: 'Bench', caCertificatePem: '', variables: new Map([['base', server.url]]) }
+  const options = { timeoutMs: 30_000, maxResponseBytes: 50 * 1024 * 1024 }
+
+  const plain = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const res = await request(url, { dispatcher: agent, headers: { accept: 'application/json' } })
+      await res.body.text()
+    }
+  }
+  const ours = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      await executor.send({ method: 'GET', url: '{{base}}/small', headers: [{ key: 'Accept', value: 'application/json', enabled: true }] }, target, options)
+    }
+  }
+  await plain(300)
+  await ours(300)
+  const base: number[] = []
+  const mine: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    let t = performance.now()
+    await plain(REQUESTS)
+    base.push(performance.now() - t)
+    t = performance.now()
+    await ours(REQUESTS)
+    mine.push(performance.now() - t)
+  }
+  traffic.flush()
+  const b = median(base)
+  const m = median(mine)
+  console.log(`executor overhead (${REQUESTS} sequential GETs to a loopback server in another process, median of ${ROUNDS} alternating rounds)`)
+  console.log(`  plain undici:               ${b.toFixed(0)} ms  (${((b / REQUESTS) * 1000).toFixed(0)} µs/request)`)
+  console.log(`  OrgBench executor+capture:  ${m.toFixed(0)} ms  (${((m / REQUESTS) * 1000).toFixed(0)} µs/request)`)
+  console.log(`  ratio:                      ${(m / b).toFixed(2)}×   (target ≤ 1.30×)`)
+  await executor.close()
+  await agent.close()
+  server.close()
+}
+
+function typicalExchange(i: number): ExchangeRecord {
+  const body = Buffer.from(
+    JSON.stringify({
+      '@odata.context': 'https://contoso.crm.dynamics.com/api/data/v9.2/$metadata#accounts(name,accountnumber)',
+      value: Array.from({ length: 10 }, (_, k) => ({ '@odata.etag': `W/"${1000 + k}"`, name: `Account ${i}-${k}`, accountnumber: `AC${k}`, accountid: `00000000-0000-0000-0000-${String(k).padStart(12, '0')}` }))
+    })
+  )
+  return {
+    kind: 'api',
+    startedAt: Date.now(),
+    method: 'GET',
+    url: `https://contoso.crm.dynamics.com/api/data/v9.2/accounts?$select=name,accountnumber&$top=10&page=${i}`,
+    environmentId: 'env',
+    environmentName: 'Contoso',
+    requestHeaders: [
+      ['Host', 'contoso.crm.dynamics.com'],
+      ['Accept', 'application/json'],
+      ['OData-MaxVersion', '4.0'],
+      ['OData-Version', '4.0'],
+      ['Authorization', 'Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.' + 'x'.repeat(1500)],
+      ['User-Agent', 'OrgBench/0.1']
+    ],
+    requestBody: null,
+    status: 200,
+    statusText: 'OK',
+    httpVersion: '1.1',
+    responseHeaders: [
+      ['content-type', 'application/json; odata.metadata=minimal'],
+      ['odata-version', '4.0'],
+      ['x-ms-service-request-id', 'abc'],
+      ['date', new Date().toUTCString()]
+    ],
+    responseBody: { bytes: body, contentType: 'application/json', truncated: false },
+    timings: { connect: null, tls: null, wait: 20, receive: 1, total: 21 },
+    error: null
+  }
+}
+
+function captureCost(): void {
+  const N = 10_000
+  const records = Array.from({ length: N }, (_, i) => typicalExchange(i))
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  const heapBefore = process.memoryUsage().heapUsed
+  const externalBefore = process.memoryUsage().arrayBuffers
+  const log = new TrafficLog({ maxEntries: N })
+  log.onAdded(() => undefined)
+  const t = performance.now()
+  for (const r of records) log.record(r)
+  log.flush()
+  const elapsed = performance.now() - t
+  gc?.()
+  const heap = process.memoryUsage().heapUsed - heapBefore
+  const external = process.memoryUsage().arrayBuffers - externalBefore
+  const t2 = performance.now()
+  for (const e of log.list().slice(0, 1000)) log.get(e.id)
+  const getMs = (performance.now() - t2) / 1000
+  console.log(`capture of ${N.toLocaleString('en')} typical Web API exchanges (≈2 KB body, 10 headers each)`)
+  console.log(`  time:        ${elapsed.toFixed(0)} ms  (${((elapsed / N) * 1000).toFixed(1)} µs/entry)`)
+  console.log(`  heap:        ${(heap / 1024 / 1024).toFixed(1)} MB retained by the log (entries + summaries${gc ? '' : '; run with --expose-gc for exact figures'})`)
+  console.log(`  bodies:      ${(external / 1024 / 1024).toFixed(1)} MB of body buffers kept (shared with the records)`)
+  console.log(`  inspector:   ${(getMs * 1000).toFixed(0)} µs to open one entry (decode + mask)`)
+  void records.length
+}
+
+async function main(): Promise<void> {
+  await executorOverhead()
+  console.log('')
+  captureCost()
+}
+
+void main()
