@@ -1,18 +1,11 @@
 import { z } from 'zod'
-import { HeaderList, Timings } from './http'
+import { BodyView, HeaderList, Timings } from './http'
 
 export const EntryKind = z.enum(['api', 'authorize', 'callback', 'token', 'discovery', 'other'])
 export type EntryKind = z.infer<typeof EntryKind>
 
-export const CapturedBody = z.object({
-  encoding: z.enum(['utf8', 'base64']),
-  /** Kept inline up to the capture limit; the rest of a larger body is on disk (see `spilled`). */
-  text: z.string(),
-  size: z.number(),
-  truncated: z.boolean(),
-  spilled: z.boolean(),
-  contentType: z.string()
-})
+/** A captured body: inline up to the capture limit; `spilled` when the whole of a larger body is on disk. */
+export const CapturedBody = BodyView.extend({ spilled: z.boolean() })
 export type CapturedBody = z.infer<typeof CapturedBody>
 
 export const EntrySummary = z.object({
