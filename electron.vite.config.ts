@@ -18,6 +18,8 @@ export default defineConfig({
   main: {
     resolve: { alias: shared },
     build: {
+      // jose is ESM-only: bundle it into the CommonJS main build instead of require()-ing it.
+      externalizeDeps: { exclude: ['jose'] },
       rollupOptions: {
         input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli.ts') }
       }

@@ -1,6 +1,6 @@
 // @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs the Reflect metadata API.
 import 'reflect-metadata'
-import { webcrypto } from 'node:crypto'
+import { createHash, webcrypto } from 'node:crypto'
 import * as x509 from '@peculiar/x509'
 
 type KeyPair = webcrypto.CryptoKeyPair
@@ -83,4 +83,47 @@ export async function issueServerCertificate(ca: CertificateAuthority | null, ho
         extensions
       })
   return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) }
+}
+
+const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }
+
+/** A self-signed RSA certificate and key: for signing tokens and client assertions (RS256). */
+export async function createSelfSignedRsa(commonName: string, days = 3650): Promise<IssuedCertificate> {
+  const keys = (await webcrypto.subtle.generateKey(RSA_ALG, true, ['sign', 'verify'])) as unknown as KeyPair
+  const notBefore = new Date(Date.now() - 60_000)
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${commonName}`,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + days * 86_400_000),
+    keys,
+    signingAlgorithm: RSA_ALG,
+    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)]
+  })
+  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) }
+}
+
+/** SHA-1 and SHA-256 thumbprints of a PEM certificate, hex (as the Azure portal shows them) and base64url (x5t, x5t#S256). */
+export function certificateThumbprints(certPem: string): { sha1Hex: string; x5t: string; x5tS256: string; der: Buffer } {
+  const der = Buffer.from(x509.PemConverter.decodeFirst(certPem))
+  const sha1 = createHash('sha1').update(der).digest()
+  const sha256 = createHash('sha256').update(der).digest()
+  return { sha1Hex: sha1.toString('hex').toUpperCase(), x5t: sha1.toString('base64url'), x5tS256: sha256.toString('base64url'), der }
+}
+
+/** When a PEM certificate stops being valid, or null when it does not parse. */
+export function certificateNotAfter(certPem: string): Date | null {
+  try {
+    return new x509.X509Certificate(certPem).notAfter
+  } catch {
+    return null
+  }
+}
+
+/** A CA from its PEM certificate and PKCS#8 key (as stored on disk), ready to issue certificates. */
+export async function importCertificateAuthority(certPem: string, keyPem: string): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certPem)
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyPem), ALG, true, ['sign'])
+  const publicKey = await cert.publicKey.export(ALG, ['verify'])
+  return { certPem, keyPem, cert, keys: { privateKey, publicKey } as unknown as KeyPair }
 }

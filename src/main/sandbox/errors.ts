@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto'
+
+/** An error exactly as Entra ID's token and authorize endpoints answer it. */
+export interface EntraError {
+  status: number
+  body: {
+    error: string
+    error_description: string
+    error_codes: number[]
+    timestamp: string
+    trace_id: string
+    correlation_id: string
+    error_uri: string
+    suberror?: string
+  }
+}
+
+function entraTimestamp(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')
+}
+
+export class EntraFailure extends Error {
+  constructor(
+    readonly error: string,
+    readonly code: number,
+    readonly description: string,
+    readonly status = 400,
+    readonly suberror?: string
+  ) {
+    super(`AADSTS${code}: ${description}`)
+  }
+
+  toResponse(baseUrl: string, correlationId: string = randomUUID()): EntraError {
+    const now = new Date()
+    const traceId = randomUUID()
+    const timestamp = entraTimestamp(now)
+    return {
+      status: this.status,
+      body: {
+        error: this.error,
+        error_description: `AADSTS${this.code}: ${this.description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+        error_codes: [this.code],
+        timestamp,
+        trace_id: traceId,
+        correlation_id: correlationId,
+        error_uri: `${baseUrl}/error?code=${this.code}`,
+        ...(this.suberror ? { suberror: this.suberror } : {})
+      }
+    }
+  }
+}
+
+/** The errors the Sandbox emits, with Entra's codes and wording. */
+export const aad = {
+  missingParameter: (name: string) => new EntraFailure('invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`),
+  tenantNotFound: (tenant: string) =>
+    new EntraFailure('invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`),
+  unknownClient: (clientId: string, tenant: string) =>
+    new EntraFailure('unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`),
+  badSecret: (clientId: string) =>
+    new EntraFailure('invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`, 401),
+  expiredSecret: (clientId: string) =>
+    new EntraFailure('invalid_client', 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`, 401),
+  credentialRequired: () => new EntraFailure('invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", 401),
+  publicClientWithSecret: () => new EntraFailure('invalid_client', 700025, 'Client is public so neither \'client_assertion\' nor \'client_secret\' should be presented.', 401),
+  assertionSignature: (thumbprint: string) =>
+    new EntraFailure('invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as 'https://graph.microsoft.com/beta/applications/<appId>'.]`, 401),
+  assertionTime: (now: Date, nbf: Date | null, exp: Date | null) =>
+    new EntraFailure('invalid_client', 700024, `Client assertion is not within its valid time range. Current time: ${now.toISOString()}, assertion valid from ${nbf ? nbf.toISOString() : '(not set)'}, expiry time of assertion ${exp ? exp.toISOString() : '(not set)'}. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .`, 401),
+  assertionAudience: (expected: string, got: string) => new EntraFailure('invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${got}'. The audience of a client assertion must be the token endpoint, '${expected}'.`, 401),
+  assertionSubject: () => new EntraFailure('invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .", 401),
+  assertionReplay: () => new EntraFailure('invalid_client', 700023, 'Client assertion has already been used: the jti claim must be unique for every assertion. Create a new assertion for each token request.', 401),
+  assertionMalformed: (reason: string) => new EntraFailure('invalid_client', 50027, `JWT token is invalid or malformed. ${reason}`, 401),
+  badPassword: () => new EntraFailure('invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
+  mfaRequired: (resource: string) =>
+    new EntraFailure('invalid_grant', 50076, `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resource}'.`, 400, 'basic_action'),
+  redirectMismatch: (uri: string, clientId: string) =>
+    new EntraFailure('invalid_request', 50011, `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`),
+  replyMismatch: (given: string, original: string) => new EntraFailure('invalid_grant', 500112, `The reply address '${given}' does not match the reply address '${original}' provided when requesting Authorization code.`),
+  pkceMismatch: () => new EntraFailure('invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'),
+  codeExpired: () => new EntraFailure('invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'),
+  codeRedeemed: () => new EntraFailure('invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
+  codeInvalid: () => new EntraFailure('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid. The authorization code is not valid.'),
+  refreshInvalid: () => new EntraFailure('invalid_grant', 70000, 'Provided grant is invalid or malformed. The refresh token was revoked or already used (refresh tokens rotate: use the one returned with the last token).'),
+  codeForOtherClient: () => new EntraFailure('invalid_grant', 70000, 'Provided grant is invalid or malformed. The authorization code was issued to a different client.'),
+  invalidResource: (resource: string, tenant: string) =>
+    new EntraFailure('invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`),
+  invalidScope: (scope: string) => new EntraFailure('invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`),
+  clientCredentialsScope: (scope: string) =>
+    new EntraFailure('invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`),
+  implicitTokenDisabled: () => new EntraFailure('unsupported_response_type', 700051, "response_type 'token' is not enabled for the application."),
+  implicitIdTokenDisabled: () => new EntraFailure('unsupported_response_type', 700054, "response_type 'id_token' is not enabled for the application."),
+  unsupportedResponseType: (type: string) => new EntraFailure('unsupported_response_type', 70005, `The application requested an unsupported response_type '${type}'.`),
+  unsupportedGrantType: (type: string) => new EntraFailure('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${type}'.`),
+  publicFlowsDisabled: () => new EntraFailure('invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'. (Allow public client flows is off for this application.)", 401),
+  spaOriginRequired: () => new EntraFailure('invalid_request', 9002327, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests."),
+  authorizationPending: () => new EntraFailure('authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'),
+  slowDown: () => new EntraFailure('slow_down', 70016, 'OAuth 2.0 device flow error. Polling too fast: wait for the interval between requests.'),
+  deviceCodeExpired: () => new EntraFailure('expired_token', 70019, 'Verification code expired. Have the user retry the sign-in.'),
+  deviceCodeInvalid: () => new EntraFailure('invalid_grant', 70000, "Provided grant is invalid or malformed. The device_code is not valid."),
+  deviceDeclined: () => new EntraFailure('authorization_declined', 65004, 'User declined to consent to access the app.'),
+  consentDeclined: () => new EntraFailure('access_denied', 65004, 'User declined to consent to access the app.'),
+  invalidRequest: (message: string) => new EntraFailure('invalid_request', 90023, message),
+  notFound: () => new EntraFailure('invalid_request', 90056, 'BadResourceRequest: this endpoint does not exist. Check the authority and the path.')
+}
+
+/** Dataverse's error body. */
+export class DataverseFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+  }
+  toBody(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } }
+  }
+}
+
+export const dv = {
+  notFound: (entity: string, id: string) => new DataverseFailure(404, '0x80040217', `${entity} With Id = ${id} Does Not Exist`),
+  noResource: (segment: string) => new DataverseFailure(404, '0x80060888', `Resource not found for the segment '${segment}'.`),
+  badRequest: (message: string) => new DataverseFailure(400, '0x80060888', message),
+  unknownProperty: (name: string, type: string) => new DataverseFailure(400, '0x80060888', `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${type}'.`),
+  unknownBodyProperty: (name: string, type: string) =>
+    new DataverseFailure(400, '0x80060888', `The property '${name}' does not exist on type 'Microsoft.Dynamics.CRM.${type}'. Make sure to only use property names that are defined by the type.`),
+  invalidJson: (detail: string) => new DataverseFailure(400, '0x80040333', `Invalid JSON. ${detail}`),
+  precondition: () => new DataverseFailure(412, '0x80060882', "The version of the existing record doesn't match the RowVersion property provided."),
+  alreadyExists: () => new DataverseFailure(412, '0x80040237', 'A record with matching key values already exists.'),
+  notMember: () => new DataverseFailure(403, '0x80072560', 'The user is not a member of the organization.'),
+  methodNotAllowed: (method: string) => new DataverseFailure(405, '0x80060888', `The HTTP method '${method}' is not allowed for this resource.`),
+  tooLarge: () => new DataverseFailure(413, '0x80040216', 'The request body is larger than this server accepts.'),
+  unsupportedMediaType: (type: string) => new DataverseFailure(415, '0x80040216', `Content-Type '${type}' is not supported for this request: use application/json.`),
+  internal: (detail: string) => new DataverseFailure(500, '0x80040216', `An unexpected error occurred. ${detail}`)
+}

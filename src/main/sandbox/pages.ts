@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto'
+
+/** The Sandbox's HTML: sign-in and consent, device code entry, errors shown on the page, form_post relay. */
+
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+}
+
+const STYLE = `
+*{box-sizing:border-box}body{margin:0;font-family:"Segoe UI",system-ui,-apple-system,"DejaVu Sans",sans-serif;background:#eef1f5;color:#1b1b1b;display:flex;min-height:100vh;align-items:center;justify-content:center}
+.card{background:#fff;width:440px;max-width:94vw;padding:40px 44px 32px;box-shadow:0 2px 10px rgba(0,0,0,.15)}
+.brand{display:flex;align-items:center;gap:8px;font-weight:600;color:#0f6cbd;margin-bottom:18px}.brand small{color:#666;font-weight:400}
+h1{font-size:22px;font-weight:600;margin:0 0 14px}p{font-size:14px;line-height:1.45;margin:8px 0}
+label{display:block;font-size:13px;margin:14px 0 4px;color:#333}
+input[type=text],input[type=email],input[type=password]{width:100%;padding:8px 2px;border:none;border-bottom:1px solid #666;font-size:15px;outline:none}
+input:focus{border-bottom:2px solid #0f6cbd}
+.scopes{margin:14px 0;padding:10px 12px;background:#f5f7fa;border:1px solid #e1e5ea;font-size:13px}.scopes li{margin:4px 0}
+.consent{display:flex;gap:8px;align-items:flex-start;font-size:13px;margin-top:12px}
+.actions{display:flex;justify-content:flex-end;gap:8px;margin-top:26px}
+button{font-size:15px;padding:7px 22px;border:1px solid #8a8a8a;background:#fff;cursor:pointer;min-width:108px}button.primary{background:#0f6cbd;border-color:#0f6cbd;color:#fff}
+.error{background:#fde7e9;border-left:4px solid #c50f1f;padding:10px 12px;font-size:13px;margin:12px 0;word-break:break-word}
+.code{font-family:ui-monospace,Consolas,monospace;font-size:12px;color:#555;margin-top:6px}
+.hint{font-size:12px;color:#666;margin-top:20px;border-top:1px solid #eee;padding-top:12px}
+`
+
+function page(title: string, body: string, extraHead = ''): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style>${extraHead}</head><body><main class="card">
+<div class="brand"><svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 5h16v3H4zm0 5.5h10v3H4zM4 16h16v3H4z"/></svg>OrgBench Sandbox <small>· emulated Microsoft Entra ID</small></div>
+${body}</main></body></html>`
+}
+
+export const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store'
+}
+
+export function errorPage(code: number, error: string, description: string, correlationId: string): string {
+  return page(
+    'Sign in - error',
+    `<h1>Sorry, but we're having trouble signing you in.</h1>
+<div class="error" role="alert" id="error"><strong>AADSTS${code}:</strong> ${esc(description)}</div>
+<p class="code">error: ${esc(error)}<br>Correlation ID: ${esc(correlationId)}<br>Timestamp: ${esc(new Date().toISOString())}</p>`
+  )
+}
+
+export interface SignInPageModel {
+  action: string
+  flow: string
+  appName: string
+  clientId: string
+  scopes: string[]
+  username: string
+  error: { code: number; description: string } | null
+  purpose: 'authorize' | 'device'
+}
+
+export function signInPage(m: SignInPageModel): string {
+  return page(
+    'Sign in to your account',
+    `<h1>Sign in</h1>
+<p><strong>${esc(m.appName)}</strong> <span class="code">(${esc(m.clientId)})</span> ${m.purpose === 'device' ? 'on another device ' : ''}wants to sign you in.</p>
+${m.error ? `<div class="error" role="alert" id="error"><strong>AADSTS${m.error.code}:</strong> ${esc(m.error.description)}</div>` : ''}
+<form method="post" action="${esc(m.action)}" autocomplete="off">
+<input type="hidden" name="flow" value="${esc(m.flow)}">
+<label for="username">Email or user name</label><input id="username" name="username" type="email" value="${esc(m.username)}" required autofocus>
+<label for="password">Password</label><input id="password" name="password" type="password" required>
+<div class="scopes"><div>It will be able to:</div><ul>${m.scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul></div>
+<label class="consent"><input type="checkbox" name="consent" value="accept" id="consent" checked> Consent on behalf of myself to these permissions</label>
+<div class="actions"><button type="submit" name="action" value="cancel" formnovalidate>Cancel</button><button type="submit" name="action" value="accept" class="primary" id="submit">Sign in</button></div>
+</form>
+<p class="hint">Sandbox accounts are listed next to the Sandbox environment in OrgBench (for example demo@sandbox.onmicrosoft.com).</p>`
+  )
+}
+
+export function deviceCodePage(action: string, error: string | null, code = ''): string {
+  return page(
+    'Enter code',
+    `<h1>Enter code</h1><p>Enter the code displayed on your app or device.</p>
+${error ? `<div class="error" role="alert" id="error">${esc(error)}</div>` : ''}
+<form method="post" action="${esc(action)}" autocomplete="off"><label for="user_code">Code</label><input id="user_code" name="user_code" type="text" value="${esc(code)}" required autofocus>
+<div class="actions"><button type="submit" class="primary" id="submit">Next</button></div></form>`
+  )
+}
+
+export function messagePage(title: string, text: string): string {
+  return page(title, `<h1 id="done">${esc(title)}</h1><p>${esc(text)}</p>`)
+}
+
+/** response_mode=form_post: the browser posts the result to the redirect URI. */
+export function formPostPage(action: string, fields: Record<string, string>): { html: string; headers: Record<string, string> } {
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+    .join('')
+  const script = 'document.forms[0].submit()'
+  return {
+    html: `<!doctype html><html><head><meta charset="utf-8"><title>Working...</title></head><body><form method="POST" name="hiddenform" action="${esc(action)}">${inputs}<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript></form><script>${script}</script></body></html>`,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; script-src 'sha256-" + sha256Base64(script) + "'; form-action *",
+      'cache-control': 'no-store'
+    }
+  }
+}
+
+function sha256Base64(text: string): string {
+  return createHash('sha256').update(text).digest('base64')
+}

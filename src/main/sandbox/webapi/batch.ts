@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto'
+import { DataverseFailure, dv } from '../errors'
+import type { SandboxRequest, SandboxResponse } from './http'
+import { route, type Caller, type WebApiContext } from './routes'
+
+interface Part {
+  headers: Record<string, string>
+  body: string
+}
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error' }
+
+function boundaryOf(contentType: string | undefined): string | null {
+  const m = contentType ? /boundary=("?)([^";]+)\1/i.exec(contentType) : null
+  return m ? m[2]! : null
+}
+
+function parseHeaders(block: string): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const line of block.split(/\r?\n/)) {
+    const colon = line.indexOf(':')
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
+  }
+  return headers
+}
+
+/** Split a multipart body into parts (headers + body), tolerating LF-only line ends. */
+export function parseMultipart(body: string, boundary: string): Part[] {
+  const delimiter = `--${boundary}`
+  const end = body.indexOf(`${delimiter}--`)
+  if (end < 0) throw dv.badRequest(`The batch is not closed: '${delimiter}--' is missing.`)
+  const segments = body.slice(0, end).split(delimiter).slice(1)
+  if (segments.length === 0) throw dv.badRequest('The batch contains no requests.')
+  return segments.map((segment) => {
+    const text = segment.replace(/^\r?\n/, '')
+    const split = /\r?\n\r?\n/.exec(text)
+    if (!split) return { headers: parseHeaders(text), body: '' }
+    return { headers: parseHeaders(text.slice(0, split.index)), body: text.slice(split.index + split[0].length).replace(/\r?\n$/, '') }
+  })
+}
+
+interface InnerRequest {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body: string
+  contentId: string | null
+}
+
+function parseInner(part: Part): InnerRequest {
+  if (!/application\/http/i.test(part.headers['content-type'] ?? '')) throw dv.badRequest(`Each batch part must be 'Content-Type: application/http' (got '${part.headers['content-type'] ?? 'none'}').`)
+  const lines = part.body.split(/\r?\n/)
+  const requestLine = /^(GET|POST|PATCH|PUT|DELETE)\s+(\S+)(\s+HTTP\/1\.1)?$/i.exec((lines[0] ?? '').trim())
+  if (!requestLine) throw dv.badRequest(`The batch part's request line '${(lines[0] ?? '').slice(0, 200)}' is not 'METHOD URL HTTP/1.1'.`)
+  const blank = lines.findIndex((l, i) => i > 0 && l.trim() === '')
+  const headerLines = blank < 0 ? lines.slice(1) : lines.slice(1, blank)
+  const body = blank < 0 ? '' : lines.slice(blank + 1).join('\n').trim()
+  return { method: requestLine[1]!.toUpperCase(), url: requestLine[2]!, headers: parseHeaders(headerLines.join('\n')), body, contentId: part.headers['content-id'] ?? null }
+}
+
+function serialize(response: SandboxResponse, contentId: string | null): string {
+  const lines = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary']
+  if (contentId) lines.push(`Content-ID: ${contentId}`)
+  lines.push('', `HTTP/1.1 ${response.status} ${STATUS_TEXT[response.status] ?? ''}`)
+  for (const [k, v] of Object.entries(response.headers)) if (!k.startsWith('x-orgbench')) lines.push(`${k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase())}: ${v}`)
+  if (response.headers['odata-entityid']) lines.push(`Location: ${response.headers['odata-entityid']}`)
+  lines.push('', typeof response.body === 'string' ? response.body : response.body.toString('utf8'))
+  return lines.join('\r\n')
+}
+
+async function run(inner: InnerRequest, outer: SandboxRequest, ctx: WebApiContext, caller: Caller, refs: Map<string, string>): Promise<SandboxResponse> {
+  let url = inner.url.replace(/^\$(\w+)/, (whole, id: string) => refs.get(id) ?? whole)
+  if (url.startsWith('$')) throw dv.badRequest(`The Content-ID reference '${url.split('/')[0]}' does not name an earlier request in this change set.`)
+  if (!/^https?:/i.test(url)) url = `${ctx.orgUrl}/api/data/v9.2/${url.replace(/^\/?(api\/data\/v9\.\d\/)?/, '')}`
+  const parsed = new URL(url)
+  const request: SandboxRequest = { method: inner.method, url: parsed, headers: { ...inner.headers, prefer: inner.headers.prefer ?? outer.headers.prefer }, body: Buffer.from(inner.body, 'utf8') }
+  try {
+    return await route(request, ctx, caller)
+  } catch (error) {
+    if (error instanceof DataverseFailure) return { status: error.status, headers: { 'content-type': 'application/json; odata.metadata=minimal', 'odata-version': '4.0' }, body: JSON.stringify(error.toBody()) }
+    throw error
+  }
+}
+
+/**
+ * `POST $batch`: requests run in order; a change set is all-or-nothing (its effects are rolled back and only
+ * the failing response is returned); the batch stops at the first failure unless `Prefer: odata.continue-on-error`.
+ */
+export async function handleBatch(req: SandboxRequest, ctx: WebApiContext, caller: Caller): Promise<SandboxResponse> {
+  const boundary = boundaryOf(req.headers['content-type'])
+  if (!boundary || !/multipart\/mixed/i.test(req.headers['content-type'] ?? '')) throw dv.badRequest("A $batch request needs 'Content-Type: multipart/mixed; boundary=batch_…'.")
+  const parts = parseMultipart(req.body.toString('utf8'), boundary)
+  const continueOnError = /odata\.continue-on-error/i.test(req.headers.prefer ?? '')
+  const out: string[] = []
+  const responseBoundary = `batchresponse_${randomUUID()}`
+  for (const part of parts) {
+    const changeBoundary = /multipart\/mixed/i.test(part.headers['content-type'] ?? '') ? boundaryOf(part.headers['content-type']) : null
+    if (changeBoundary) {
+      const requests = parseMultipart(part.body, changeBoundary).map(parseInner)
+      if (requests.some((r) => r.method === 'GET')) throw dv.badRequest('A change set cannot contain GET requests.')
+      const snapshot = ctx.org.snapshot()
+      const refs = new Map<string, string>()
+      const responses: Array<{ response: SandboxResponse; contentId: string | null }> = []
+      let failed: { response: SandboxResponse; contentId: string | null } | null = null
+      for (const inner of requests) {
+        const response = await run(inner, req, ctx, caller, refs)
+        if (response.status >= 400) {
+          failed = { response, contentId: inner.contentId }
+          break
+        }
+        if (inner.contentId && response.headers['odata-entityid']) refs.set(inner.contentId, response.headers['odata-entityid'])
+        responses.push({ response, contentId: inner.contentId })
+      }
+      if (failed) {
+        ctx.org.restore(snapshot)
+        out.push(serialize(failed.response, failed.contentId))
+        if (!continueOnError) break
+        continue
+      }
+      const changeResponse = `changesetresponse_${randomUUID()}`
+      out.push(`Content-Type: multipart/mixed; boundary=${changeResponse}\r\n\r\n${responses.map((r) => `--${changeResponse}\r\n${serialize(r.response, r.contentId)}`).join('\r\n')}\r\n--${changeResponse}--`)
+      continue
+    }
+    const inner = parseInner(part)
+    const response = await run(inner, req, ctx, caller, new Map())
+    out.push(serialize(response, inner.contentId))
+    if (response.status >= 400 && !continueOnError) break
+  }
+  const body = out.map((p) => `--${responseBoundary}\r\n${p}`).join('\r\n') + `\r\n--${responseBoundary}--\r\n`
+  return { status: 200, headers: { 'content-type': `multipart/mixed; boundary=${responseBoundary}`, 'odata-version': '4.0' }, body }
+}

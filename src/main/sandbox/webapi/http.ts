@@ -1,0 +1,21 @@
+/** The Sandbox's own request/response shapes: small, so every handler is a plain function and easy to test. */
+export interface SandboxRequest {
+  method: string
+  url: URL
+  headers: Record<string, string | undefined>
+  body: Buffer
+}
+
+export interface SandboxResponse {
+  status: number
+  headers: Record<string, string>
+  body: string | Buffer
+}
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) }
+}
+
+export function empty(status: number, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers, body: '' }
+}
