@@ -118,7 +118,7 @@ export function sortRows(rows: Row[], orderBy: Array<{ column: Column; desc: boo
     for (const { column: col, desc } of orderBy) {
       const x = a[col.name]
       const y = b[col.name]
-      let c = 0
+      let c: number
       if (x === y) c = 0
       else if (x === null || x === undefined) c = -1
       else if (y === null || y === undefined) c = 1
