@@ -3,7 +3,7 @@ import { aad, EntraFailure } from './errors'
 import { deviceCodePage, errorPage, formPostPage, messagePage, PAGE_HEADERS, signInPage } from './pages'
 import type { Seed, SeedApp, SeedUser } from './seed'
 import { newUti, verifyAssertion, type TokenSigner } from './tokens'
-import { empty, json, type SandboxRequest, type SandboxResponse } from './webapi/http'
+import { empty, json, safeDecode, type SandboxRequest, type SandboxResponse } from './webapi/http'
 
 /**
  * An emulation of Microsoft Entra ID's v1 and v2 endpoints under `/{tenant}/…`, close enough that MSAL and
@@ -120,7 +120,7 @@ export class IdentityProvider {
     if (path === '/common/discovery/instance') return this.instanceDiscovery(req)
     const m = /^\/([^/]+)(\/.*)$/.exec(path)
     if (!m) return null
-    const tenant = decodeURIComponent(m[1]!)
+    const tenant = safeDecode(m[1]!)
     const rest = m[2]!
     const known = [
       '/v2.0/.well-known/openid-configuration',
@@ -488,7 +488,7 @@ export class IdentityProvider {
     const decoded = Buffer.from(m[1]!, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
     if (colon < 0) throw new EntraFailure('invalid_client', 7000216, "The 'Authorization' header is not valid Basic authentication: expected base64(client_id:client_secret).", 401)
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
+    return { clientId: safeDecode(decoded.slice(0, colon)), secret: safeDecode(decoded.slice(colon + 1)) }
   }
 
   /** 'none' for public clients; '1' for a secret, '2' for a certificate (the appidacr claim). */

@@ -10,6 +10,8 @@ interface Part {
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error' }
 
+const HEADER_NAMES: Record<string, string> = { 'odata-version': 'OData-Version', 'odata-entityid': 'OData-EntityId', etag: 'ETag', 'preference-applied': 'Preference-Applied' }
+
 function boundaryOf(contentType: string | undefined): string | null {
   const m = contentType ? /boundary=("?)([^";]+)\1/i.exec(contentType) : null
   return m ? m[2]! : null
@@ -62,7 +64,7 @@ function serialize(response: SandboxResponse, contentId: string | null): string 
   const lines = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary']
   if (contentId) lines.push(`Content-ID: ${contentId}`)
   lines.push('', `HTTP/1.1 ${response.status} ${STATUS_TEXT[response.status] ?? ''}`)
-  for (const [k, v] of Object.entries(response.headers)) if (!k.startsWith('x-orgbench')) lines.push(`${k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase())}: ${v}`)
+  for (const [k, v] of Object.entries(response.headers)) if (!k.startsWith('x-orgbench')) lines.push(`${HEADER_NAMES[k] ?? k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase())}: ${v}`)
   if (response.headers['odata-entityid']) lines.push(`Location: ${response.headers['odata-entityid']}`)
   lines.push('', typeof response.body === 'string' ? response.body : response.body.toString('utf8'))
   return lines.join('\r\n')
@@ -73,7 +75,9 @@ async function run(inner: InnerRequest, outer: SandboxRequest, ctx: WebApiContex
   if (url.startsWith('$')) throw dv.badRequest(`The Content-ID reference '${url.split('/')[0]}' does not name an earlier request in this change set.`)
   if (!/^https?:/i.test(url)) url = `${ctx.orgUrl}/api/data/v9.2/${url.replace(/^\/?(api\/data\/v9\.\d\/)?/, '')}`
   const parsed = new URL(url)
-  const request: SandboxRequest = { method: inner.method, url: parsed, headers: { ...inner.headers, prefer: inner.headers.prefer ?? outer.headers.prefer }, body: Buffer.from(inner.body, 'utf8') }
+  // "$1" in a body (e.g. "parentcustomerid_account@odata.bind": "$1") refers to an earlier request too.
+  const body = inner.body.replace(/"\$(\w+)"/g, (whole, id: string) => (refs.has(id) ? JSON.stringify(refs.get(id)) : whole))
+  const request: SandboxRequest = { method: inner.method, url: parsed, headers: { ...inner.headers, prefer: inner.headers.prefer ?? outer.headers.prefer }, body: Buffer.from(body, 'utf8') }
   try {
     return await route(request, ctx, caller)
   } catch (error) {

@@ -19,3 +19,12 @@ export function json(status: number, value: unknown, headers: Record<string, str
 export function empty(status: number, headers: Record<string, string> = {}): SandboxResponse {
   return { status, headers, body: '' }
 }
+
+/** decodeURIComponent that returns the text as it came when it is not valid percent-encoding. */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}

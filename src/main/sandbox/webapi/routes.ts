@@ -4,7 +4,7 @@ import type { Seed } from '../seed'
 import type { TokenSigner } from '../tokens'
 import { handleBatch } from './batch'
 import { buildCsdl } from './csdl'
-import { empty, json, type SandboxRequest, type SandboxResponse } from './http'
+import { empty, json, safeDecode, type SandboxRequest, type SandboxResponse } from './http'
 import type { SandboxOrg } from './org'
 import { evaluate, parseFilter } from './filter'
 import { annotationFilter, contextFragment, etagOf, formatRow, parseExpand, parseOrderBy, parseSelect, parseTop, resolver, sortRows } from './query'
@@ -151,7 +151,7 @@ export async function route(req: SandboxRequest, ctx: WebApiContext, caller: Cal
 
   const match = /^\/([A-Za-z_]\w*)(?:\(([^)]*)\))?(?:\/(.+))?$/.exec(path)
   const table = match ? ctx.org.tableForSet(match[1]!) : undefined
-  if (!match || !table) throw dv.noResource(decodeURIComponent(path.split('/')[1] ?? path))
+  if (!match || !table) throw dv.noResource(safeDecode(path.split('/')[1] ?? path))
   const keyText = match[2]
   const rest = match[3]
 
