@@ -30,7 +30,7 @@ export default defineConfig({
     build: {
       // A sandboxed preload cannot require() anything but electron: one CommonJS file.
       externalizeDeps: false,
-      rollupOptions: { output: { format: 'cjs', inlineDynamicImports: true } }
+      rolldownOptions: { output: { format: 'cjs', codeSplitting: false } }
     }
   },
   renderer: {

@@ -3,12 +3,14 @@
  *  1. Request executor overhead over plain undici: small GET to a loopback server, 2,000 sequential requests each,
  *     alternating rounds, median round; capture on (as in the app, with a listener for the batched events).
  *  2. Capturing 10,000 typical Web API exchanges into the traffic log: time and retained heap.
+ *  3. The Sandbox org: requests per second for WhoAmI and for the token endpoint.
  */
 import { Agent, request } from 'undici'
 import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
 import { RequestExecutor } from '../src/main/core/http/executor'
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
+import type { SandboxInfo } from '../src/shared/sandbox'
 
 const REQUESTS = 2000
 const ROUNDS = 7
@@ -18,12 +20,58 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!
 }
 
-function startServerProcess(): Promise<{ url: string; close: () => void }> {
-  const child = fork(join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+function startServerProcess(kind: 'http' | 'sandbox' = 'http'): Promise<{ url: string; sandbox?: SandboxInfo; close: () => void }> {
+  const child = fork(join(__dirname, 'server.ts'), [kind], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   return new Promise((resolve, reject) => {
     child.once('error', reject)
-    child.once('message', (message) => resolve({ url: (message as { url: string }).url, close: () => child.disconnect() }))
+    child.once('message', (message) => {
+      const m = message as { url: string; sandbox?: SandboxInfo }
+      resolve({ url: m.url, ...(m.sandbox ? { sandbox: m.sandbox } : {}), close: () => child.disconnect() })
+    })
   })
+}
+
+/** Requests per second with `concurrency` in flight, `total` requests. */
+async function throughput(total: number, concurrency: number, send: () => Promise<number>): Promise<{ rps: number; failures: number }> {
+  let started = 0
+  let failures = 0
+  const t = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < total) {
+        started++
+        if ((await send()) >= 400) failures++
+      }
+    })
+  )
+  return { rps: total / ((performance.now() - t) / 1000), failures }
+}
+
+async function sandboxThroughput(): Promise<void> {
+  const server = await startServerProcess('sandbox')
+  const info = server.sandbox!
+  const agent = new Agent({ connect: { ca: info.caCertificatePem }, keepAliveTimeout: 30_000 })
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: info.clients.secret, client_secret: info.clientSecret, scope: `${info.orgUrl}/.default` }).toString()
+  const tokenRequest = async () => {
+    const res = await request(`${info.authority}/oauth2/v2.0/token`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })
+    const body = (await res.body.json()) as { access_token: string }
+    return { status: res.statusCode, token: body.access_token }
+  }
+  const { token } = await tokenRequest()
+  const whoAmI = async () => {
+    const res = await request(`${info.webApiUrl}/WhoAmI`, { dispatcher: agent, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } })
+    await res.body.dump()
+    return res.statusCode
+  }
+  await throughput(300, 8, whoAmI)
+  await throughput(100, 8, async () => (await tokenRequest()).status)
+  const who = await throughput(3000, 16, whoAmI)
+  const tok = await throughput(1000, 16, async () => (await tokenRequest()).status)
+  console.log('Sandbox org on loopback HTTPS (its own process; 16 requests in flight, keep-alive)')
+  console.log(`  WhoAmI (token verified each time):   ${who.rps.toFixed(0)} requests/s  (3,000 requests, ${who.failures} failed)`)
+  console.log(`  token endpoint (client credentials): ${tok.rps.toFixed(0)} requests/s  (1,000 requests, ${tok.failures} failed; each signs an RS256 JWT)`)
+  await agent.close()
+  server.close()
 }
 
 async function executorOverhead(): Promise<void> {
@@ -154,6 +202,8 @@ async function main(): Promise<void> {
   await executorOverhead()
   console.log('')
   captureCost()
+  console.log('')
+  await sandboxThroughput()
 }
 
 void main()

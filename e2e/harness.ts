@@ -13,6 +13,8 @@ import { createRouter, type Router } from '../src/main/core/router'
 import { Services } from '../src/main/core/services'
 import { keyFileSecretBox } from '../src/main/core/store/secretBox'
 import { startHttpServer, type TestServer } from '../src/main/testing/testServer'
+import { ensureSandboxEnvironment, SandboxServer } from '../src/main/sandbox'
+import type { SandboxInfo } from '../src/shared/sandbox'
 
 const RENDERER_DIR = resolve('out/renderer')
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' }
@@ -47,7 +49,30 @@ export interface AppFixture {
   screenshot(name: string): Promise<void>
 }
 
-export const test = base.extend<{ app: AppFixture; dataDir: string }, { rendererUrl: string; testServer: TestServer }>({
+export interface SandboxFixture {
+  app: AppFixture
+  info: SandboxInfo
+}
+
+export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: SandboxFixture }, { rendererUrl: string; testServer: TestServer; sandboxServer: SandboxServer }>({
+  sandboxServer: [
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'orgbench-e2e-sandbox-'))
+      const server = new SandboxServer({ dataDir: dir, persist: false, seedOverrides: { deviceCodeIntervalSeconds: 1 } })
+      await server.start()
+      await use(server)
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+    { scope: 'worker' }
+  ],
+  /** The app with the Sandbox org running and its environment created, as on a first launch. */
+  sandboxApp: async ({ app, sandboxServer }, use) => {
+    const info = sandboxServer.running!
+    await ensureSandboxEnvironment(app.services.environments, app.services.settings, info)
+    app.services.attachSandbox({ info: () => sandboxServer.running, reset: () => sandboxServer.reset() })
+    await use({ app, info })
+  },
   rendererUrl: [
     async ({}, use) => {
       const server = await serveRenderer()

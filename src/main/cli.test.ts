@@ -13,10 +13,10 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-async function cli(args: string[], stdin = '') {
+async function cli(args: string[], stdin = '', untilStopped?: (output: () => string) => Promise<void>) {
   let stdout = ''
   let stderr = ''
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => stdin, env: {} })
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => stdin, env: {}, ...(untilStopped ? { untilStopped: () => untilStopped(() => stdout) } : {}) })
   return { code, stdout, stderr }
 }
 
@@ -126,4 +126,21 @@ describe('orgbench CLI', () => {
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('is not a valid URL')
   })
+
+  it('runs the Sandbox: prints one JSON line when ready, and requests to the Sandbox environment reach it until stopped', async () => {
+    const dir = tempDir()
+    let during: { code: number; stderr: string } | null = null
+    const result = await cli(['--data-dir', dir, 'sandbox'], '', async (output) => {
+      const ready = JSON.parse(output().trim()) as { ready: boolean; orgUrl: string; user: string; clients: { secret: string }; caFile: string }
+      expect(ready).toMatchObject({ ready: true, user: 'demo@sandbox.onmicrosoft.com', environment: 'Sandbox', caFile: expect.stringContaining('ca.pem') })
+      during = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI'])
+      const token = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'POST', '{{authority}}/oauth2/v2.0/token', '-H', 'Content-Type: application/x-www-form-urlencoded', '-d', 'grant_type=client_credentials&client_id={{clientId}}&client_secret={{clientSecret}}&scope={{orgUrl}}/.default'])
+      expect(token.code).toBe(0)
+      expect(JSON.parse(token.stdout)).toMatchObject({ token_type: 'Bearer' })
+    })
+    expect(result.code).toBe(0)
+    expect(during).toMatchObject({ code: 1, stderr: expect.stringContaining('401 Unauthorized') })
+    expect(await cli(['--data-dir', dir, 'sandbox', '--port', '70000'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--port takes a port number') })
+  })
 })
+

@@ -9,6 +9,7 @@ import { HTTP_METHODS, type HttpMethod, type KeyValue } from '../shared/http'
 import { defaultDataDir } from './core/paths'
 import { Services } from './core/services'
 import { keyFileSecretBox } from './core/store/secretBox'
+import { startSandboxFor } from './sandbox'
 
 const VERSION = '0.1.0'
 
@@ -17,6 +18,8 @@ export interface CliIo {
   stderr: (text: string) => void
   readStdin: () => Promise<string>
   env: NodeJS.ProcessEnv
+  /** Resolves when the user asks a long-running command (orgbench sandbox) to stop: Ctrl+C. */
+  untilStopped?: () => Promise<void>
 }
 
 class UsageError extends Error {}
@@ -27,6 +30,7 @@ const HELP = {
 Usage:
   orgbench [--data-dir DIR] env list|show|import|export …
   orgbench [--data-dir DIR] request [--env NAME] METHOD URL [-H 'K: V']… [-d BODY] [-i]
+  orgbench [--data-dir DIR] sandbox [--port N] [--reset]
 
 Options:
   --data-dir DIR   where environments live (default: ${defaultDataDir()}; or ORGBENCH_DATA_DIR)
@@ -52,7 +56,19 @@ Usage:
   --timeout MS     give up after MS milliseconds (default: the app's setting, 30000)
   --max-bytes N    keep at most N bytes of the response body (default 52428800)
 
-Prints the status line to stderr, the body to stdout. Exit 0 for 2xx, 1 for another status, 2 for errors.`
+Prints the status line to stderr, the body to stdout. Exit 0 for 2xx, 1 for another status, 2 for errors.`,
+  sandbox: `orgbench sandbox — run the built-in Sandbox org (emulated Entra ID + Dataverse Web API) on 127.0.0.1
+
+Usage:
+  orgbench [--data-dir DIR] sandbox [--port N] [--reset]
+
+  --port N    listen on port N (default: a free port)
+  --reset     put the org's rows back to the seed before starting
+
+Prints one JSON line when ready: the org URL, the authority, the CA file, and the demo clients, secret, user and
+password. Creates or updates the "Sandbox" environment in the data folder, so
+  orgbench request --env Sandbox GET '{{webApiUrl}}/WhoAmI'
+works from another terminal. Ctrl+C stops it.`
 }
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -76,13 +92,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(HELP.main + '\n')
       return command || global.help ? 0 : 2
     }
-    if (command !== 'env' && command !== 'request') throw new UsageError(`Unknown command "${command}".`)
+    if (command !== 'env' && command !== 'request' && command !== 'sandbox') throw new UsageError(`Unknown command "${command}".`)
     if (global.help || rest.includes('--help') || rest.includes('-h')) {
       io.stdout(HELP[command] + '\n')
       return 0
     }
     const dataDir = global.dataDir ?? defaultDataDir(io.env)
     services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: VERSION, log: { error: (m, e) => io.stderr(`${m}: ${String(e)}\n`) } })
+    if (command === 'sandbox') return await sandboxCommand(services, dataDir, rest, io)
     return command === 'env' ? await envCommand(services, rest, io) : await requestCommand(services, rest, io)
   } catch (error) {
     if (error instanceof UsageError) {
@@ -235,6 +252,42 @@ async function requestCommand(services: Services, args: string[], io: CliIo): Pr
   if (response.body.text && !response.body.text.endsWith('\n')) io.stdout('\n')
   if (response.body.truncated) io.stderr(`warning: the body was cut at ${response.limitBytes} bytes (--max-bytes).\n`)
   return response.status >= 200 && response.status < 300 ? 0 : 1
+}
+
+async function sandboxCommand(services: Services, dataDir: string, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { port: { type: 'string' }, reset: { type: 'boolean' } })
+  if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}". Usage: orgbench sandbox [--port N] [--reset]`)
+  const port = values.port !== undefined ? portNumber(values.port) : 0
+  const { server } = await startSandboxFor(services, { dataDir, port })
+  try {
+    if (values.reset) server.reset()
+    const info = server.running!
+    io.stdout(JSON.stringify({ ready: true, ...info, environment: 'Sandbox', caCertificatePem: undefined }) + '\n')
+    for (const problem of info.problems) io.stderr(`warning: ${problem}\n`)
+    io.stderr(`Sandbox org at ${info.orgUrl} (sign in at ${info.authority}). Press Ctrl+C to stop.\n`)
+    await (io.untilStopped ?? waitForSignal)()
+    return 0
+  } finally {
+    await server.stop()
+  }
+}
+
+function portNumber(text: string): number {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port takes a port number from 0 to 65535 (got "${text}").`)
+  return n
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done)
+      process.off('SIGTERM', done)
+      resolve()
+    }
+    process.once('SIGINT', done)
+    process.once('SIGTERM', done)
+  })
 }
 
 function positiveInt(text: string, name: string): number {

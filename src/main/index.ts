@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
 import { createRouter } from './core/router'
+import { PREFERRED_SANDBOX_PORT, startSandboxFor } from './sandbox'
 import { Services } from './core/services'
 import { bindIpc } from './ipc'
 import { dataDir, electronSecretBox, openExternal } from './platform/electron'
@@ -20,6 +21,12 @@ async function start(): Promise<void> {
   const dir = dataDir()
   const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion() })
   const router = createRouter(services)
+  // The Sandbox org is the default environment: started before the window loads, so it is there on first paint.
+  const sandbox = await startSandboxFor(services, { dataDir: dir, port: PREFERRED_SANDBOX_PORT }).catch((error: unknown) => {
+    console.error('The Sandbox org could not start; OrgBench works without it.', error)
+    return null
+  })
+  if (sandbox) services.attachSandbox(sandbox.port)
 
   const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')))
   const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
@@ -36,7 +43,10 @@ async function start(): Promise<void> {
     window.focus()
   })
   app.on('window-all-closed', () => app.quit())
-  app.on('before-quit', () => void services.close())
+  app.on('before-quit', () => {
+    void services.close()
+    void sandbox?.server.stop()
+  })
 
   if (devUrl) await window.loadURL(devUrl)
   else await window.loadFile(rendererFile)

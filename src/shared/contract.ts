@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { EnvironmentInput, EnvironmentView, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
+import { SandboxInfo } from './sandbox'
 import { Settings, SettingsPatch } from './settings'
 import { EntrySummary, TrafficEntry } from './traffic'
 
@@ -50,6 +51,9 @@ export const methods = {
     output: ResponseView
   },
   'request.cancel': { input: z.object({ requestId: id }), output: z.object({ cancelled: z.boolean() }) },
+
+  'sandbox.info': { input: empty, output: z.object({ sandbox: SandboxInfo.nullable(), environmentId: z.string().nullable() }) },
+  'sandbox.reset': { input: empty, output: z.object({ reset: z.boolean() }) },
 
   'traffic.list': { input: empty, output: z.object({ entries: z.array(EntrySummary) }) },
   'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false) }), output: TrafficEntry },

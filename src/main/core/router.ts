@@ -80,6 +80,9 @@ function createHandlers(s: Services): Handlers {
     'request.send': ({ requestId, environmentId, request }) => s.sendRequest(requestId, environmentId, request),
     'request.cancel': async ({ requestId }) => ({ cancelled: s.cancelRequest(requestId) }),
 
+    'sandbox.info': () => s.sandboxInfo(),
+    'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
+
     'traffic.list': async () => ({ entries: s.traffic.list() }),
     'traffic.get': async ({ id, reveal }) => {
       const entry = s.traffic.get(id, reveal)

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { AppInfo, EnvironmentList } from '../../shared/contract'
+import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo } from '../../shared/sandbox'
 import { BUILTIN_VARIABLES, WEB_API_PATH, type StoreProblem } from '../../shared/environment'
 import { AppError } from '../../shared/errors'
 import type { RequestSpec, ResponseView } from '../../shared/http'
@@ -11,6 +12,12 @@ import { SettingsStore } from './store/settings'
 
 export interface Logger {
   error(message: string, error?: unknown): void
+}
+
+/** The built-in Sandbox org, when this process runs one (the app does; the CLI only for `orgbench sandbox`). */
+export interface SandboxPort {
+  info(): SandboxInfo | null
+  reset(): void
 }
 
 export interface ServiceOptions {
@@ -29,6 +36,7 @@ export class Services {
   readonly executor: RequestExecutor
   readonly log: Logger
   private readonly inFlight = new Map<string, AbortController>()
+  private sandbox: SandboxPort | null = null
 
   constructor(private readonly options: ServiceOptions) {
     this.dataDir = options.dataDir
@@ -55,6 +63,23 @@ export class Services {
     const all: StoreProblem[] = this.settings.problem ? [this.settings.problem, ...problems] : problems
     const activeId = environments.some((e) => e.id === settings.activeEnvironmentId) ? settings.activeEnvironmentId : null
     return { environments, activeId, problems: all }
+  }
+
+  /** The Sandbox starts after the stores exist (it creates its environment in them), so it is attached later. */
+  attachSandbox(sandbox: SandboxPort): void {
+    this.sandbox = sandbox
+  }
+
+  async sandboxInfo(): Promise<{ sandbox: SandboxInfo | null; environmentId: string | null }> {
+    const sandbox = this.sandbox?.info() ?? null
+    const { environments } = await this.environments.list()
+    return { sandbox, environmentId: sandbox ? (environments.find((e) => e.name === SANDBOX_ENVIRONMENT_NAME)?.id ?? null) : null }
+  }
+
+  resetSandbox(): boolean {
+    if (!this.sandbox) return false
+    this.sandbox.reset()
+    return true
   }
 
   dismissProblem(file: string): StoreProblem[] {

@@ -193,7 +193,7 @@ describe('resource owner password', () => {
 
   it('AADSTS50126 for a wrong password, AADSTS50076 for an MFA user, AADSTS7000218 without public client flows', async () => {
     expect(aadCode((await ropc(sb.info.user, 'nope')).json())).toBe(50126)
-    const mfa = (await ropc(sb.info.mfaUser, sb.info.password)).json<{ suberror: string }>()
+    const mfa = (await ropc(sb.info.mfaUser, sb.info.password)).json<{ suberror: string; error_codes: number[] }>()
     expect(aadCode(mfa)).toBe(50076)
     expect(mfa.suberror).toBe('basic_action')
     expect(aadCode((await ropc(sb.info.user, sb.info.password, sb.info.clients.implicit)).json())).toBe(7000218)

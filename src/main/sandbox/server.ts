@@ -7,6 +7,7 @@ import { IdentityProvider } from './identity'
 import { ensurePki, type SandboxPki } from './pki'
 import { DEMO, loadSeed, type Seed } from './seed'
 import { TokenSigner } from './tokens'
+import type { SandboxInfo } from '../../shared/sandbox'
 import { json, type SandboxRequest, type SandboxResponse } from './webapi/http'
 import { SandboxOrg } from './webapi/org'
 import { handleWebApi, isWebApiPath } from './webapi/routes'
@@ -23,34 +24,7 @@ export interface SandboxOptions {
   now?: () => number
 }
 
-/** Everything a user (or a test) needs to sign in to the Sandbox. Printed by `orgbench sandbox`. */
-export interface SandboxInfo {
-  orgUrl: string
-  webApiUrl: string
-  authority: string
-  tenantId: string
-  tenantDomain: string
-  caFile: string
-  caCertificatePem: string
-  clients: {
-    public: string
-    secret: string
-    certificate: string
-    implicit: string
-    spa: string
-    noApplicationUser: string
-  }
-  clientSecret: string
-  certificateFile: string
-  privateKeyFile: string
-  certificateThumbprint: string
-  user: string
-  password: string
-  mfaUser: string
-  userNotInOrg: string
-  seedFile: string
-  problems: string[]
-}
+export type { SandboxInfo }
 
 const MAX_BODY = 16 * 1024 * 1024
 
