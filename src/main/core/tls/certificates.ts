@@ -26,13 +26,20 @@ async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
   return x509.PemConverter.encode(der, 'PRIVATE KEY')
 }
 
+const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }
+
 function serial(): string {
   return Buffer.from(webcrypto.getRandomValues(new Uint8Array(12))).toString('hex').replace(/^[89a-f]/, '1')
 }
 
-/** A CA for loopback services (the Sandbox, tests): its certificate is trusted only where we pass it explicitly. */
-export async function createCertificateAuthority(commonName: string, days = 3650): Promise<CertificateAuthority> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as KeyPair
+/** A new key pair and a self-signed certificate for it, valid from a minute ago for `days`. */
+async function selfSigned(
+  commonName: string,
+  days: number,
+  algorithm: typeof ALG | typeof RSA_ALG,
+  extensions: (keys: KeyPair) => Promise<x509.Extension[]>
+): Promise<{ cert: x509.X509Certificate; keys: KeyPair; keyPem: string }> {
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as unknown as KeyPair
   const notBefore = new Date(Date.now() - 60_000)
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -40,14 +47,20 @@ export async function createCertificateAuthority(commonName: string, days = 3650
     notBefore,
     notAfter: new Date(notBefore.getTime() + days * 86_400_000),
     keys,
-    signingAlgorithm: ALG,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)
-    ]
+    signingAlgorithm: algorithm,
+    extensions: await extensions(keys)
   })
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey), cert, keys }
+  return { cert, keys, keyPem: await exportKeyPem(keys.privateKey) }
+}
+
+/** A CA for loopback services (the Sandbox, tests): its certificate is trusted only where we pass it explicitly. */
+export async function createCertificateAuthority(commonName: string, days = 3650): Promise<CertificateAuthority> {
+  const { cert, keys, keyPem } = await selfSigned(commonName, days, ALG, async (k) => [
+    new x509.BasicConstraintsExtension(true, 0, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    await x509.SubjectKeyIdentifierExtension.create(k.publicKey)
+  ])
+  return { certPem: cert.toString('pem'), keyPem, cert, keys }
 }
 
 /** A server certificate for `hosts` (DNS names or IP addresses), signed by `ca`, or self-signed when `ca` is null. */
@@ -85,22 +98,10 @@ export async function issueServerCertificate(ca: CertificateAuthority | null, ho
   return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) }
 }
 
-const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }
-
 /** A self-signed RSA certificate and key: for signing tokens and client assertions (RS256). */
 export async function createSelfSignedRsa(commonName: string, days = 3650): Promise<IssuedCertificate> {
-  const keys = (await webcrypto.subtle.generateKey(RSA_ALG, true, ['sign', 'verify'])) as unknown as KeyPair
-  const notBefore = new Date(Date.now() - 60_000)
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name: `CN=${commonName}`,
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + days * 86_400_000),
-    keys,
-    signingAlgorithm: RSA_ALG,
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)]
-  })
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) }
+  const { cert, keyPem } = await selfSigned(commonName, days, RSA_ALG, async () => [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)])
+  return { certPem: cert.toString('pem'), keyPem }
 }
 
 /** SHA-1 and SHA-256 thumbprints of a PEM certificate, hex (as the Azure portal shows them) and base64url (x5t, x5t#S256). */
