@@ -4,6 +4,7 @@
  * Types are inferred from the schemas; nothing else declares them.
  */
 import { z } from 'zod'
+import { DecodedToken, SignInProgress, TokenView } from './auth'
 import { EnvironmentInput, EnvironmentView, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo } from './sandbox'
@@ -47,10 +48,28 @@ export const methods = {
   'env.dismissProblem': { input: z.object({ file: z.string().max(4096) }), output: z.object({ problems: z.array(StoreProblem) }) },
 
   'request.send': {
-    input: z.object({ requestId: id, environmentId: id.nullable(), request: RequestSpec }),
+    input: z.object({
+      requestId: id,
+      environmentId: id.nullable(),
+      request: RequestSpec,
+      /** inherit: the environment's token (refreshed on expiry, one retry on 401); none; bearer: the token given. */
+      auth: z.discriminatedUnion('mode', [z.object({ mode: z.literal('inherit') }), z.object({ mode: z.literal('none') }), z.object({ mode: z.literal('bearer'), token: z.string().max(64 * 1024) })]).default({ mode: 'inherit' })
+    }),
     output: ResponseView
   },
   'request.cancel': { input: z.object({ requestId: id }), output: z.object({ cancelled: z.boolean() }) },
+
+  'auth.signIn': { input: z.object({ environmentId: id, signInId: id }), output: TokenView },
+  'auth.cancel': { input: z.object({ signInId: id }), output: z.object({ cancelled: z.boolean() }) },
+  'auth.status': { input: z.object({ environmentId: id }), output: z.object({ token: TokenView.nullable() }) },
+  'auth.signOut': { input: z.object({ environmentId: id }), output: z.object({ signedOut: z.boolean() }) },
+  /** The raw access token: only when the user asks to copy it. */
+  'auth.accessToken': { input: z.object({ environmentId: id }), output: z.object({ accessToken: z.string() }) },
+  'auth.decode': { input: z.object({ token: z.string().max(64 * 1024), orgUrl: z.string().max(2048).optional() }), output: DecodedToken },
+  'auth.discoverTenant': {
+    input: z.object({ orgUrl: z.string().max(2048), caCertificatePem: z.string().max(256 * 1024).default('') }),
+    output: z.object({ tenantId: z.string(), authorityHost: z.string(), authorizationUri: z.string() })
+  },
 
   'sandbox.info': { input: empty, output: z.object({ sandbox: SandboxInfo.nullable(), environmentId: z.string().nullable() }) },
   'sandbox.reset': { input: empty, output: z.object({ reset: z.boolean() }) },
@@ -64,6 +83,10 @@ export const events = {
   /** New traffic entries, batched. */
   'traffic.added': z.object({ entries: z.array(EntrySummary) }),
   'traffic.cleared': z.object({}),
+  /** Where a sign-in is: the browser was opened, the device code to enter, done. */
+  'auth.progress': SignInProgress,
+  /** An environment's token changed (signed in, refreshed, signed out). */
+  'auth.changed': z.object({ environmentId: z.string() }),
   /** Environments changed outside the renderer's own calls (CLI, another window, a corrupt file found). */
   'env.changed': z.object({})
 } as const

@@ -55,7 +55,7 @@ export type SecretField = z.infer<typeof SecretField>
 const clientId = z.string().trim().max(200)
 const scopes = z.string().trim().max(2000)
 
-export const GrantType = z.enum(['none', 'authorization_code', 'implicit', 'client_credentials', 'password', 'device_code'])
+export const GrantType = z.enum(['none', 'authorization_code', 'implicit', 'client_credentials', 'password', 'device_code', 'preapproved'])
 export type GrantType = z.infer<typeof GrantType>
 
 export const GRANTS: Record<GrantType, { label: string; legacy?: string }> = {
@@ -64,7 +64,8 @@ export const GRANTS: Record<GrantType, { label: string; legacy?: string }> = {
   implicit: { label: 'Implicit', legacy: 'Implicit returns tokens in the browser URL and cannot be refreshed. Prefer authorization code + PKCE.' },
   client_credentials: { label: 'Client credentials (application user)' },
   password: { label: 'Resource owner password', legacy: 'ROPC sends the password to the app, fails with MFA and federated accounts. Use it only for test accounts.' },
-  device_code: { label: 'Device code' }
+  device_code: { label: 'Device code' },
+  preapproved: { label: 'Without an app registration (Dataverse pre-approved client)' }
 }
 
 export function authProfileSchema<S extends z.ZodType>(secret: S) {
@@ -98,11 +99,16 @@ export function authProfileSchema<S extends z.ZodType>(secret: S) {
       clientAssertion: secret
     }),
     z.object({ grant: z.literal('password'), clientId, scopes, username: z.string().trim().max(320).default(''), password: secret }),
-    z.object({ grant: z.literal('device_code'), clientId, scopes })
+    z.object({ grant: z.literal('device_code'), clientId, scopes }),
+    /** Microsoft's pre-approved client for Dataverse (implicit, redirect https://localhost) in an embedded window. */
+    z.object({ grant: z.literal('preapproved'), scopes, endpoint: z.enum(['v1', 'v2']).default('v2') })
   ])
 }
 
 const secretDefault = SecretField.default({ isSet: false })
+/** A profile with its secrets in plain text: only ever inside main, to sign in. */
+export const ResolvedAuthProfile = authProfileSchema(z.string().default(''))
+export type ResolvedAuthProfile = z.infer<typeof ResolvedAuthProfile>
 export const AuthProfile = authProfileSchema(secretDefault)
 export type AuthProfile = z.infer<typeof AuthProfile>
 

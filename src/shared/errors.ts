@@ -17,6 +17,9 @@ export const ErrorCode = z.enum([
   'network_error',
   'storage_error',
   'forbidden',
+  'sign_in_required',
+  'sign_in_failed',
+  'not_supported',
   'internal'
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>

@@ -1,3 +1,4 @@
+export * from './auth'
 export * from './contract'
 export * from './environment'
 export * from './errors'

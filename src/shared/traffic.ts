@@ -22,7 +22,11 @@ export const EntrySummary = z.object({
   durationMs: z.number().nullable(),
   responseSize: z.number().nullable(),
   environmentId: z.string().nullable(),
-  environmentName: z.string().nullable()
+  environmentName: z.string().nullable(),
+  /** Entries of one sign-in (authorize, callback, discovery, token) share this id. */
+  signInId: z.string().nullable(),
+  /** The grant that caused a sign-in entry. */
+  grant: z.string().nullable()
 })
 export type EntrySummary = z.infer<typeof EntrySummary>
 

@@ -1,6 +1,7 @@
 import { type z } from 'zod'
 import { methods, isMethodName, type MethodName, type MethodInput, type MethodOutput, type EventName, type EventPayload } from '../../shared/contract'
 import { AppError, type Result } from '../../shared/errors'
+import { decodeToken } from './auth/jwt'
 import type { Services } from './services'
 
 type Handlers = { [M in MethodName]: (input: z.output<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>> }
@@ -77,8 +78,16 @@ function createHandlers(s: Services): Handlers {
     'env.revealSecret': async ({ id, variable }) => ({ value: await s.environments.revealVariable(id, variable) }),
     'env.dismissProblem': async ({ file }) => ({ problems: s.dismissProblem(file) }),
 
-    'request.send': ({ requestId, environmentId, request }) => s.sendRequest(requestId, environmentId, request),
+    'request.send': ({ requestId, environmentId, request, auth }) => s.sendRequest(requestId, environmentId, request, auth),
     'request.cancel': async ({ requestId }) => ({ cancelled: s.cancelRequest(requestId) }),
+
+    'auth.signIn': ({ environmentId, signInId }) => s.auth.signIn(environmentId, signInId),
+    'auth.cancel': async ({ signInId }) => ({ cancelled: s.auth.cancel(signInId) }),
+    'auth.status': async ({ environmentId }) => ({ token: await s.auth.status(environmentId) }),
+    'auth.signOut': async ({ environmentId }) => ({ signedOut: await s.auth.signOut(environmentId) }),
+    'auth.accessToken': async ({ environmentId }) => ({ accessToken: await s.auth.rawAccessToken(environmentId) }),
+    'auth.decode': async ({ token, orgUrl }) => decodeToken(token, { orgUrl }),
+    'auth.discoverTenant': ({ orgUrl, caCertificatePem }) => s.auth.discoverTenant(orgUrl, caCertificatePem),
 
     'sandbox.info': () => s.sandboxInfo(),
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),

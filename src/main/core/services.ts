@@ -3,7 +3,11 @@ import type { AppInfo, EnvironmentList } from '../../shared/contract'
 import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo } from '../../shared/sandbox'
 import { BUILTIN_VARIABLES, WEB_API_PATH, type StoreProblem } from '../../shared/environment'
 import { AppError } from '../../shared/errors'
-import type { RequestSpec, ResponseView } from '../../shared/http'
+import { RequestSpec, type ResponseView } from '../../shared/http'
+import type { SignInProgress } from '../../shared/auth'
+import { AuthService } from './auth/service'
+
+export type RequestAuth = { mode: 'inherit' } | { mode: 'none' } | { mode: 'bearer'; token: string }
 import { TrafficLog } from './capture/trafficLog'
 import { RequestExecutor, type SendTarget } from './http/executor'
 import type { SecretBox } from './ports'
@@ -25,6 +29,26 @@ export interface ServiceOptions {
   secretBox: SecretBox
   appVersion: string
   log?: Logger
+  /** How sign-ins open the system browser (each transport has its own). */
+  openBrowser?: (url: string) => Promise<void>
+  embeddedSignIn?: ((url: string, redirectPrefix: string, signal: AbortSignal) => Promise<string>) | null
+  interactiveTimeoutMs?: number
+}
+
+type Listener<T> = (payload: T) => void
+
+/** Events core/ raises for the transports to forward (IPC, the e2e harness). */
+class Emitter<Events extends Record<string, unknown>> {
+  private readonly listeners = new Map<keyof Events, Set<Listener<never>>>()
+  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
+    const set = this.listeners.get(event) ?? new Set()
+    set.add(listener as Listener<never>)
+    this.listeners.set(event, set)
+    return () => set.delete(listener as Listener<never>)
+  }
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as Listener<Events[K]>)(payload)
+  }
 }
 
 /** Everything core/ offers, wired once per process (app, harness, CLI). */
@@ -35,6 +59,8 @@ export class Services {
   readonly traffic: TrafficLog
   readonly executor: RequestExecutor
   readonly log: Logger
+  readonly auth: AuthService
+  readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string } }>()
   private readonly inFlight = new Map<string, AbortController>()
   private sandbox: SandboxPort | null = null
 
@@ -45,6 +71,22 @@ export class Services {
     this.settings = new SettingsStore(options.dataDir)
     this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture') })
     this.executor = new RequestExecutor(this.traffic)
+    this.auth = new AuthService({
+      environments: this.environments,
+      dataDir: options.dataDir,
+      secretBox: options.secretBox,
+      executor: this.executor,
+      traffic: this.traffic,
+      target: (id) => this.target(id),
+      requestTimeoutMs: async () => (await this.settings.get()).requestTimeoutMs,
+      openBrowser: options.openBrowser ?? (async (url) => {
+        throw new AppError('not_supported', `Open this URL in a browser to sign in: ${url}`)
+      }),
+      embeddedSignIn: options.embeddedSignIn ?? null,
+      onProgress: (p) => this.events.emit('auth.progress', p),
+      onChanged: (environmentId) => this.events.emit('auth.changed', { environmentId }),
+      ...(options.interactiveTimeoutMs ? { interactiveTimeoutMs: options.interactiveTimeoutMs } : {})
+    })
   }
 
   appInfo(): AppInfo {
@@ -100,17 +142,28 @@ export class Services {
     return { environmentId: env.id, environmentName: env.name, caCertificatePem: env.caCertificatePem, variables }
   }
 
-  async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec): Promise<ResponseView> {
+  /**
+   * Send a request. With `inherit`, the environment's token is attached (refreshed when it has under five
+   * minutes left) unless the request has its own Authorization header; a 401 refreshes it once and retries.
+   */
+  async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }): Promise<ResponseView> {
     if (this.inFlight.has(requestId)) throw new AppError('conflict', 'This request is already being sent.')
     const controller = new AbortController()
     this.inFlight.set(requestId, controller)
     try {
       const [target, settings] = await Promise.all([this.target(environmentId), this.settings.get()])
-      return await this.executor.send(spec, target, {
-        timeoutMs: settings.requestTimeoutMs,
-        maxResponseBytes: settings.maxResponseBytes,
-        signal: controller.signal
-      })
+      const options = { timeoutMs: settings.requestTimeoutMs, maxResponseBytes: settings.maxResponseBytes, signal: controller.signal }
+      const parsed = RequestSpec.parse(spec)
+      const hasOwnAuthorization = parsed.headers.some((h) => h.enabled && h.key.trim().toLowerCase() === 'authorization')
+      const withToken = (token: string) => ({ ...parsed, headers: [...parsed.headers, { key: 'Authorization', value: `Bearer ${token}`, enabled: true }] })
+      if (auth.mode === 'bearer' && !hasOwnAuthorization) return await this.executor.send(withToken(auth.token.replace(/^Bearer\s+/i, '')), target, options)
+      const inherit = auth.mode === 'inherit' && !hasOwnAuthorization && environmentId !== null && (await this.environments.getStored(environmentId)).auth.grant !== 'none'
+      if (!inherit) return await this.executor.send(parsed, target, options)
+      const token = await this.auth.accessToken(environmentId)
+      const first = await this.executor.send(withToken(token), target, options)
+      if (first.status !== 401) return first
+      const fresh = await this.auth.accessToken(environmentId, { forceRefresh: true }).catch(() => null)
+      return fresh ? await this.executor.send(withToken(fresh), target, options) : first
     } finally {
       this.inFlight.delete(requestId)
     }

@@ -93,3 +93,45 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
   }
   return harness
 }
+
+/**
+ * A person at the system browser, for Node tests: opens the authorize URL, signs in on the Sandbox page, and
+ * delivers the answer to the app's loopback listener the way a browser would (redirect, form_post, or fragment relay).
+ */
+export function browserRobot(sb: SandboxHarness, user = sb.info.user, password = sb.info.password): { open: (url: string) => Promise<void>; visits: string[] } {
+  const visits: string[] = []
+  const deliver = async (response: SandboxResult): Promise<void> => {
+    if (response.status === 302 && response.headers.location) {
+      const target = new URL(response.headers.location)
+      const loopback = `http://127.0.0.1:${target.port}`
+      if (target.hash) {
+        const relay = await request(`${loopback}/`)
+        await relay.body.text()
+        const posted = await request(`${loopback}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ fragment: target.hash.slice(1) }).toString() })
+        await posted.body.text()
+        return
+      }
+      const got = await request(`${loopback}${target.pathname}${target.search}`)
+      await got.body.text()
+      return
+    }
+    const action = /<form method="POST" name="hiddenform" action="([^"]+)"/.exec(response.text)?.[1]
+    if (action) {
+      const fields = new URLSearchParams()
+      for (const m of response.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(m[1]!, m[2]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&'))
+      const target = new URL(action.replace(/&amp;/g, '&'))
+      const posted = await request(`http://127.0.0.1:${target.port}${target.pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() })
+      await posted.body.text()
+      return
+    }
+    throw new Error(`The sign-in page did not send the browser back to the app (status ${response.status}): ${response.text.slice(0, 300)}`)
+  }
+  return {
+    visits,
+    open: async (url) => {
+      visits.push(url)
+      // Like a person, finish in the background: the app is waiting on its listener meanwhile.
+      void sb.signIn(url, user, password).then(deliver).catch(() => undefined)
+    }
+  }
+}

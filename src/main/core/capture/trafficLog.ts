@@ -25,6 +25,8 @@ export interface ExchangeRecord {
   parsedUrl?: URL
   environmentId: string | null
   environmentName: string | null
+  signInId?: string | null
+  grant?: string | null
   requestHeaders: HeaderList
   requestBody: { bytes: Uint8Array; contentType: string } | null
   status: number | null
@@ -119,7 +121,9 @@ export class TrafficLog {
       durationMs: record.timings ? record.timings.total : null,
       responseSize: record.responseBody ? record.responseBody.bytes.byteLength : null,
       environmentId: record.environmentId,
-      environmentName: record.environmentName
+      environmentName: record.environmentName,
+      signInId: record.signInId ?? null,
+      grant: record.grant ?? null
     }
     const stored: StoredEntry = {
       summary,

@@ -24,6 +24,9 @@ export interface SendOptions {
   maxResponseBytes: number
   signal?: AbortSignal
   kind?: EntryKind
+  /** Links the exchange to a sign-in in the traffic log. */
+  signInId?: string
+  grant?: string
 }
 
 export interface PreparedRequest {
@@ -143,6 +146,8 @@ export class RequestExecutor {
         parsedUrl: url,
         environmentId: target.environmentId,
         environmentName: target.environmentName,
+        signInId: options.signInId ?? null,
+        grant: options.grant ?? null,
         requestHeaders: sentHeaders,
         requestBody: body ? { bytes: body, contentType: prepared.contentType } : null,
         httpVersion: '1.1',

@@ -7,6 +7,7 @@ import {
   ENVIRONMENT_SCHEMA_VERSION,
   EnvironmentInput,
   PROFILE_SECRET_FIELDS,
+  ResolvedAuthProfile,
   authProfileSchema,
   type EnvironmentData,
   type EnvironmentView,
@@ -221,6 +222,12 @@ export class EnvironmentStore {
     const variable = env.variables.find((v) => v.key === key)
     if (!variable) throw new AppError('not_found', `The environment has no variable "${key}".`)
     return variable.secret ? (variable.encrypted ? this.secrets.decrypt(variable.encrypted) : '') : variable.value
+  }
+
+  /** The sign-in profile with its secrets decrypted: main uses it to sign in, it never leaves main. */
+  async resolveAuth(id: string): Promise<ResolvedAuthProfile> {
+    const env = await this.getStored(id)
+    return ResolvedAuthProfile.parse(mapSecrets<Encrypted, string>(env.auth, (e) => (e ? this.secrets.decrypt(e.encrypted) : '')))
   }
 
   /** Enabled variables with secret values decrypted: only main uses this, to substitute `{{name}}`. */

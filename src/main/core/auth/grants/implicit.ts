@@ -1,0 +1,79 @@
+import { AppError } from '../../../../shared/errors'
+import { decodeToken } from '../jwt'
+import { LoopbackListener } from '../loopback'
+import { randomToken } from '../pkce'
+import type { GrantContext, GrantResult } from './types'
+
+/** The authorize URL of an implicit sign-in (v1 resource= or v2 scope=), with state and nonce. */
+export function implicitAuthorizeUrl(o: { endpoint: string; version: 'v1' | 'v2'; clientId: string; redirectUri: string; scopes: string[]; orgUrl: string; responseMode: 'fragment' | 'form_post'; state: string; nonce: string }): string {
+  const params = new URLSearchParams({ client_id: o.clientId, response_type: 'id_token token', redirect_uri: o.redirectUri, response_mode: o.responseMode, state: o.state, nonce: o.nonce })
+  if (o.version === 'v2') params.set('scope', ['openid', ...o.scopes.filter((s) => s !== 'openid')].join(' '))
+  else params.set('resource', resourceOf(o.scopes, o.orgUrl))
+  return `${o.endpoint}?${params}`
+}
+
+function resourceOf(scopes: string[], orgUrl: string): string {
+  const first = scopes.find((s) => /^https?:\/\//.test(s))
+  return first ? first.replace(/\/[^/]*$/, '') || orgUrl : orgUrl
+}
+
+/**
+ * Check an implicit response: error, state, nonce (in the id token), and the access token.
+ * `params` are the fragment or form_post fields.
+ */
+export function readImplicitResponse(params: URLSearchParams, expected: { state: string; nonce: string }, scopes: string[]): GrantResult {
+  const error = params.get('error')
+  if (error) throw new AppError('sign_in_failed', params.get('error_description')?.split(/\r?\n/)[0] ?? error, { error })
+  if (params.get('state') !== expected.state) throw new AppError('sign_in_failed', 'The sign-in response\'s state does not match this sign-in: it was refused.')
+  const accessToken = params.get('access_token')
+  if (!accessToken) throw new AppError('sign_in_failed', 'The implicit response carried no access token.')
+  const idToken = params.get('id_token')
+  if (idToken) {
+    const decoded = decodeToken(idToken)
+    if (decoded.kind === 'jwt' && decoded.claims.nonce !== expected.nonce) throw new AppError('sign_in_failed', 'The ID token\'s nonce does not match this sign-in: the response was refused (possible replay).')
+  }
+  const expiresIn = Number(params.get('expires_in'))
+  const decoded = decodeToken(accessToken)
+  const expiresAt = decoded.kind === 'jwt' && decoded.expiresAt ? decoded.expiresAt : Number.isFinite(expiresIn) && expiresIn > 0 ? Math.floor(Date.now() / 1000) + expiresIn : null
+  const id = idToken ? decodeToken(idToken) : null
+  const claims = id?.kind === 'jwt' ? id.claims : {}
+  const username = String(claims.preferred_username ?? claims.upn ?? claims.unique_name ?? '')
+  return {
+    accessToken,
+    idToken,
+    expiresAt,
+    scopes: (params.get('scope') ?? scopes.join(' ')).split(/\s+/).filter(Boolean),
+    account: username ? { homeAccountId: `${String(claims.oid ?? '')}.${String(claims.tid ?? '')}`, username, name: String(claims.name ?? username), tenantId: String(claims.tid ?? '') } : null
+  }
+}
+
+/** Implicit (ours: MSAL has none), v1 or v2, response_mode fragment (relayed by the loopback page) or form_post. */
+export async function implicit(ctx: GrantContext<'implicit'>): Promise<GrantResult> {
+  const { profile } = ctx
+  if (!profile.clientId) throw new AppError('invalid_input', 'The profile needs the client id of an app registration with implicit access tokens enabled.')
+  const listener = await LoopbackListener.start({ port: 0, timeoutMs: ctx.interactiveTimeoutMs, signal: ctx.signal, onExchange: ctx.recordCallback })
+  try {
+    const state = randomToken()
+    const nonce = randomToken()
+    listener.expect(state)
+    const url = implicitAuthorizeUrl({
+      endpoint: profile.endpoint === 'v1' ? ctx.authority.authorizeV1 : ctx.authority.authorizeV2,
+      version: profile.endpoint,
+      clientId: profile.clientId,
+      redirectUri: listener.redirectUri,
+      scopes: ctx.scopes,
+      orgUrl: ctx.env.orgUrl,
+      responseMode: profile.responseMode,
+      state,
+      nonce
+    })
+    ctx.recordAuthorize(url)
+    ctx.progress('browser', 'Sign in in the browser window that opened.', { authorizeUrl: url })
+    await ctx.openBrowser(url)
+    const callback = await listener.wait()
+    return readImplicitResponse(callback.params, { state, nonce }, ctx.scopes)
+  } finally {
+    listener.close()
+  }
+}
+

@@ -1,0 +1,74 @@
+import { request } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { LoopbackListener, type CallbackExchange } from './loopback'
+
+const get = async (url: string) => {
+  const r = await request(url)
+  return { status: r.statusCode, text: await r.body.text() }
+}
+
+describe('LoopbackListener', () => {
+  it('listens on 127.0.0.1 with a localhost redirect URI, accepts the callback with the right state, then closes', async () => {
+    const exchanges: CallbackExchange[] = []
+    const listener = await LoopbackListener.start({ port: 0, timeoutMs: 5000, onExchange: (e) => exchanges.push(e) })
+    expect(listener.redirectUri).toBe(`http://localhost:${listener.port}`)
+    listener.expect('s-123')
+    const done = listener.wait()
+    const r = await get(`http://127.0.0.1:${listener.port}/?code=abc&state=s-123`)
+    expect(r.status).toBe(200)
+    expect(r.text).toContain('You are signed in')
+    const result = await done
+    expect(result.params.get('code')).toBe('abc')
+    expect(exchanges).toHaveLength(1)
+    expect(exchanges[0]).toMatchObject({ method: 'GET', status: 200 })
+    await new Promise((ok) => setTimeout(ok, 50))
+    await expect(get(`http://127.0.0.1:${listener.port}/?code=again&state=s-123`)).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('refuses a callback with another state and keeps waiting for the right one', async () => {
+    const listener = await LoopbackListener.start({ port: 0, timeoutMs: 5000 })
+    listener.expect('right')
+    const done = listener.wait()
+    const wrong = await get(`http://127.0.0.1:${listener.port}/?code=x&state=wrong`)
+    expect(wrong.status).toBe(400)
+    expect(wrong.text).toContain('does not belong to the sign-in')
+    const missing = await get(`http://127.0.0.1:${listener.port}/?code=x`)
+    expect(missing.status).toBe(400)
+    await get(`http://127.0.0.1:${listener.port}/?code=good&state=right`)
+    expect((await done).params.get('code')).toBe('good')
+  })
+
+  it('accepts form_post and the fragment relay', async () => {
+    const listener = await LoopbackListener.start({ port: 0, timeoutMs: 5000 })
+    listener.expect('st')
+    const done = listener.wait()
+    const relay = await get(`http://127.0.0.1:${listener.port}/`)
+    expect(relay.text).toContain('location.hash')
+    const posted = await request(`http://127.0.0.1:${listener.port}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `fragment=${encodeURIComponent('access_token=t0k&state=st&token_type=Bearer')}` })
+    expect(posted.statusCode).toBe(200)
+    await posted.body.dump()
+    expect((await done).params.get('access_token')).toBe('t0k')
+  })
+
+  it('shows the error of a failed sign-in and returns it', async () => {
+    const listener = await LoopbackListener.start({ port: 0, timeoutMs: 5000 })
+    listener.expect('s')
+    const done = listener.wait()
+    const r = await get(`http://127.0.0.1:${listener.port}/?error=access_denied&error_description=${encodeURIComponent('AADSTS65004: User declined.\r\nTrace ID: x')}&state=s`)
+    expect(r.text).toContain('AADSTS65004: User declined.')
+    expect(r.text).not.toContain('Trace ID')
+    expect((await done).params.get('error')).toBe('access_denied')
+  })
+
+  it('times out, cancels, and explains a port in use', async () => {
+    const slow = await LoopbackListener.start({ port: 0, timeoutMs: 100 })
+    await expect(slow.wait()).rejects.toMatchObject({ code: 'timeout' })
+    const controller = new AbortController()
+    const cancelled = await LoopbackListener.start({ port: 0, timeoutMs: 5000, signal: controller.signal })
+    controller.abort()
+    await expect(cancelled.wait()).rejects.toMatchObject({ code: 'cancelled' })
+    const taken = await LoopbackListener.start({ port: 0, timeoutMs: 5000 })
+    await expect(LoopbackListener.start({ port: taken.port, timeoutMs: 5000 })).rejects.toThrow(`Port ${taken.port} on 127.0.0.1 is already in use`)
+    taken.close()
+  })
+})
