@@ -41,6 +41,8 @@ function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
 
 export interface AppFixture {
   page: Page
+  /** Pages opened by sign-ins: the harness's stand-in for the system browser. */
+  browserPages: Page[]
   services: Services
   router: Router
   dataDir: string
@@ -94,8 +96,15 @@ export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: 
     await use(dir)
     rmSync(dir, { recursive: true, force: true })
   },
-  app: async ({ page, dataDir, rendererUrl }, use, testInfo) => {
-    const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined } })
+  app: async ({ page, dataDir, rendererUrl, context }, use, testInfo) => {
+    const browserPages: Page[] = []
+    // The system browser: a new page in the same browser, like a person's browser tab.
+    const openBrowser = async (url: string) => {
+      const tab = await context.newPage()
+      browserPages.push(tab)
+      await tab.goto(url).catch(() => undefined)
+    }
+    const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined }, openBrowser, interactiveTimeoutMs: 20_000 })
     const router = createRouter(services)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
@@ -118,8 +127,11 @@ export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: 
     services.traffic.onAdded((entries) => void emit('traffic.added', { entries }))
     services.traffic.onCleared(() => void emit('traffic.cleared', {}))
     services.environments.onChanged(() => void emit('env.changed', {}))
+    services.events.on('auth.progress', (p) => void emit('auth.progress', p))
+    services.events.on('auth.changed', (p) => void emit('auth.changed', p))
     const fixture: AppFixture = {
       page,
+      browserPages,
       services,
       router,
       dataDir,

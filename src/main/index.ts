@@ -6,6 +6,7 @@ import { PREFERRED_SANDBOX_PORT, startSandboxFor } from './sandbox'
 import { Services } from './core/services'
 import { bindIpc } from './ipc'
 import { dataDir, electronSecretBox, openExternal } from './platform/electron'
+import { embeddedSignIn } from './platform/signInWindow'
 import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './security'
 
 app.enableSandbox()
@@ -19,7 +20,7 @@ async function start(): Promise<void> {
   await app.whenReady()
   session.defaultSession.setPermissionRequestHandler(denyAllPermissions)
   const dir = dataDir()
-  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion() })
+  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion(), openBrowser: openExternal, embeddedSignIn })
   const router = createRouter(services)
   // The Sandbox org is the default environment: started before the window loads, so it is there on first paint.
   const sandbox = await startSandboxFor(services, { dataDir: dir, port: PREFERRED_SANDBOX_PORT }).catch((error: unknown) => {
@@ -36,6 +37,8 @@ async function start(): Promise<void> {
   services.traffic.onAdded((entries) => emit('traffic.added', { entries }))
   services.traffic.onCleared(() => emit('traffic.cleared', {}))
   services.environments.onChanged(() => emit('env.changed', {}))
+  services.events.on('auth.progress', (p) => emit('auth.progress', p))
+  services.events.on('auth.changed', (p) => emit('auth.changed', p))
 
   window.once('ready-to-show', () => window.show())
   app.on('second-instance', () => {

@@ -25,9 +25,17 @@ function authorizeUrl(params: Record<string, string>, version: 'v1' | 'v2' = 'v2
 }
 
 describe('discovery and keys', () => {
+  it('sends browsers to sign-in pages on plain-HTTP loopback, and serves nothing else there', async () => {
+    const page = await sb.send('GET', `${sb.info.pagesUrl}/${sb.info.tenantId}/oauth2/v2.0/authorize?client_id=${sb.info.clients.public}&response_type=code&redirect_uri=http://localhost:5000&scope=openid`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Sign in')
+    expect((await sb.send('GET', `${sb.info.pagesUrl}/api/data/v9.2/WhoAmI`)).status).toBe(404)
+    expect((await sb.send('POST', `${sb.info.pagesUrl}/${sb.info.tenantId}/oauth2/v2.0/token`)).status).toBe(404)
+  })
+
   it('serves v2 and v1 OpenID configuration whose issuer has the authority host:port', async () => {
     const v2 = (await sb.send('GET', `${sb.info.authority}/v2.0/.well-known/openid-configuration`)).json()
-    expect(v2).toMatchObject({ issuer: `${sb.info.authority}/v2.0`, token_endpoint: `${sb.info.authority}/oauth2/v2.0/token`, authorization_endpoint: `${sb.info.authority}/oauth2/v2.0/authorize`, device_authorization_endpoint: `${sb.info.authority}/oauth2/v2.0/devicecode` })
+    expect(v2).toMatchObject({ issuer: `${sb.info.authority}/v2.0`, token_endpoint: `${sb.info.authority}/oauth2/v2.0/token`, authorization_endpoint: `${sb.info.pagesUrl}/${sb.info.tenantId}/oauth2/v2.0/authorize`, device_authorization_endpoint: `${sb.info.authority}/oauth2/v2.0/devicecode` })
     const v1 = (await sb.send('GET', `${sb.info.authority}/.well-known/openid-configuration`)).json()
     expect(v1).toMatchObject({ issuer: `${sb.info.authority}/`, token_endpoint: `${sb.info.authority}/oauth2/token` })
     const byDomain = (await sb.send('GET', `${sb.info.orgUrl}/${sb.info.tenantDomain}/v2.0/.well-known/openid-configuration`)).json()
@@ -352,7 +360,7 @@ describe('device code', () => {
 
   it('is pending (AADSTS70016), then slow_down when polled too fast, then issues tokens once approved on the device page', async () => {
     const d = await start()
-    expect(d).toMatchObject({ verification_uri: `${sb.info.orgUrl}/devicelogin`, interval: 1, message: expect.stringContaining(d.user_code) })
+    expect(d).toMatchObject({ verification_uri: `${sb.info.pagesUrl}/devicelogin`, interval: 1, message: expect.stringContaining(d.user_code) })
     const first = await poll(d.device_code)
     expect(first.json()).toMatchObject({ error: 'authorization_pending', error_codes: [70016] })
     expect((await poll(d.device_code)).json<{ error: string }>().error).toBe('slow_down')

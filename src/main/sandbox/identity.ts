@@ -13,6 +13,11 @@ import { empty, json, safeDecode, type SandboxRequest, type SandboxResponse } fr
 export interface IdentityOptions {
   seed: Seed
   baseUrl: string
+  /**
+   * Where browsers are sent (authorize, device login): plain HTTP on loopback, because a person's browser does not
+   * trust the Sandbox's private CA. Token, discovery and the Web API stay on HTTPS.
+   */
+  pagesUrl?: string
   orgUrl: string
   signer: TokenSigner
   now?: () => number
@@ -90,6 +95,7 @@ function safeEqual(a: string, b: string): boolean {
 export class IdentityProvider {
   private readonly seed: Seed
   private readonly base: string
+  private readonly pages: string
   private readonly orgUrl: string
   private readonly signer: TokenSigner
   private readonly now: () => number
@@ -102,6 +108,7 @@ export class IdentityProvider {
   constructor(options: IdentityOptions) {
     this.seed = options.seed
     this.base = options.baseUrl
+    this.pages = options.pagesUrl ?? options.baseUrl
     this.orgUrl = options.orgUrl
     this.signer = options.signer
     this.now = options.now ?? Date.now
@@ -109,6 +116,11 @@ export class IdentityProvider {
 
   get authority(): string {
     return `${this.base}/${this.seed.tenantId}`
+  }
+
+  /** Only the pages a browser visits: what the plain-HTTP pages listener serves. */
+  static isPagePath(pathname: string): boolean {
+    return pathname === '/devicelogin' || pathname === '/error' || /^\/[^/]+\/oauth2\/(v2\.0\/)?(authorize|logout)$/.test(pathname)
   }
 
   /** Route an identity request; null when the path is not one of ours. */
@@ -185,6 +197,7 @@ export class IdentityProvider {
     const t = isTemplate ? tenant : this.seed.tenantId
     const issuerTenant = isTemplate ? '{tenantid}' : this.seed.tenantId
     const a = `${this.base}/${t}`
+    const p = `${this.pages}/${t}`
     if (version === 'v2') {
       return json(200, {
         token_endpoint: `${a}/oauth2/v2.0/token`,
@@ -197,11 +210,11 @@ export class IdentityProvider {
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
         issuer: `${this.base}/${issuerTenant}/v2.0`,
         request_uri_parameter_supported: false,
-        authorization_endpoint: `${a}/oauth2/v2.0/authorize`,
+        authorization_endpoint: `${p}/oauth2/v2.0/authorize`,
         device_authorization_endpoint: `${a}/oauth2/v2.0/devicecode`,
         http_logout_supported: true,
         frontchannel_logout_supported: true,
-        end_session_endpoint: `${a}/oauth2/v2.0/logout`,
+        end_session_endpoint: `${p}/oauth2/v2.0/logout`,
         claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
         tenant_region_scope: 'WW',
         cloud_instance_name: new URL(this.base).host,
@@ -220,11 +233,11 @@ export class IdentityProvider {
       scopes_supported: ['openid'],
       issuer: `${this.base}/${issuerTenant}/`,
       microsoft_multi_refresh_token: true,
-      authorization_endpoint: `${a}/oauth2/authorize`,
+      authorization_endpoint: `${p}/oauth2/authorize`,
       device_authorization_endpoint: `${a}/oauth2/devicecode`,
       http_logout_supported: true,
       frontchannel_logout_supported: true,
-      end_session_endpoint: `${a}/oauth2/logout`,
+      end_session_endpoint: `${p}/oauth2/logout`,
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'email', 'given_name', 'family_name', 'nickname'],
       tenant_region_scope: 'WW',
       cloud_instance_name: new URL(this.base).host
@@ -644,7 +657,7 @@ export class IdentityProvider {
     const userCode = Array.from(randomBytes(9), (b) => alphabet[b % alphabet.length]).join('')
     const interval = this.seed.deviceCodeIntervalSeconds
     this.deviceGrants.set(deviceCode, { userCode, clientId: app.clientId, scopes, resource, version, expiresAt: this.now() + DEVICE_TTL_MS, interval, lastPoll: 0, status: 'pending', user: null })
-    const verificationUri = `${this.base}/devicelogin`
+    const verificationUri = `${this.pages}/devicelogin`
     const message = `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`
     const expiresIn = DEVICE_TTL_MS / 1000
     return json(200, version === 'v2'

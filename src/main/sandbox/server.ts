@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer, type Server } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -30,6 +31,7 @@ const MAX_BODY = 16 * 1024 * 1024
 
 export class SandboxServer {
   private server: Server | null = null
+  private pagesServer: HttpServer | null = null
   private org: SandboxOrg | null = null
   private identity: IdentityProvider | null = null
   private info: SandboxInfo | null = null
@@ -49,18 +51,31 @@ export class SandboxServer {
     const signer = await TokenSigner.create(pki.signingKeyPem, pki.signingCertPem)
     const server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 })
     const port = await listen(server, this.options.port ?? 0)
+    const pagesServer = createHttpServer({ requestTimeout: 30_000, headersTimeout: 15_000 })
+    const pagesPort = await listen(pagesServer, this.options.port ? this.options.port + 1 : 0)
     const baseUrl = `https://127.0.0.1:${port}`
+    const pagesUrl = `http://127.0.0.1:${pagesPort}`
     const orgUrl = baseUrl
     this.org = new SandboxOrg(seed, this.options.persist === false ? null : dir)
-    this.identity = new IdentityProvider({ seed, baseUrl, orgUrl, signer, ...(this.options.now ? { now: this.options.now } : {}) })
+    this.identity = new IdentityProvider({ seed, baseUrl, pagesUrl, orgUrl, signer, ...(this.options.now ? { now: this.options.now } : {}) })
     const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer }
     const identity = this.identity
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res, baseUrl, ctx, identity))
-    server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    pagesServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!IdentityProvider.isPagePath(new URL(req.url ?? '/', pagesUrl).pathname)) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Only the sign-in pages are served over http; everything else is on https.')
+        return
+      }
+      void this.serve(req, res, pagesUrl, ctx, identity)
     })
+    for (const s of [server, pagesServer]) {
+      s.on('clientError', (_error, socket) => {
+        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      })
+    }
     this.server = server
-    this.info = describe(seed, pki, orgUrl, this.identity.authority, join(dir, 'seed.json'), loaded.problem ? [loaded.problem] : [])
+    this.pagesServer = pagesServer
+    this.info = { ...describe(seed, pki, orgUrl, this.identity.authority, join(dir, 'seed.json'), loaded.problem ? [loaded.problem] : []), pagesUrl }
     return this.info
   }
 
@@ -92,13 +107,15 @@ export class SandboxServer {
   }
 
   async stop(): Promise<void> {
-    const server = this.server
+    const servers = [this.server, this.pagesServer].filter((s): s is Server | HttpServer => s !== null)
     this.server = null
+    this.pagesServer = null
     this.info = null
     await this.org?.flush().catch(() => undefined)
-    if (!server) return
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    for (const server of servers) {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   }
 }
 
@@ -128,7 +145,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   })
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server | HttpServer, port: number): Promise<number> {
   const attempt = (p: number) =>
     new Promise<number>((resolve, reject) => {
       const onError = (error: Error) => {
@@ -149,7 +166,7 @@ function listen(server: Server, port: number): Promise<number> {
   })
 }
 
-function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string, seedFile: string, problems: string[]): SandboxInfo {
+function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string, seedFile: string, problems: string[]): Omit<SandboxInfo, "pagesUrl"> {
   const secretApp = seed.apps.find((a) => a.clientId === DEMO.secretClientId)
   const demoUser = seed.users.find((u) => !u.requiresMfa && u.inOrg) ?? seed.users[0]!
   return {

@@ -109,7 +109,7 @@ describe('grants against the Sandbox', () => {
       await new Promise((ok) => setTimeout(ok, 50))
       code = progress.find((p) => p.deviceCode)?.deviceCode?.userCode
     }
-    expect(progress.find((p) => p.deviceCode)?.deviceCode).toMatchObject({ verificationUri: `${sb.info.orgUrl}/devicelogin` })
+    expect(progress.find((p) => p.deviceCode)?.deviceCode).toMatchObject({ verificationUri: `${sb.info.pagesUrl}/devicelogin` })
     const page = await sb.send('POST', `${sb.info.orgUrl}/devicelogin`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `user_code=${code}` })
     const flow = /name="flow" value="([^"]+)"/.exec(page.text)![1]!
     await sb.send('POST', `${sb.info.orgUrl}/devicelogin`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ flow, username: sb.info.user, password: sb.info.password, consent: 'accept', action: 'accept' }).toString() })

@@ -160,6 +160,12 @@ export class AuthService {
         publicApp: (clientId) => this.app(environmentId, authority, clientId, null, network) as PublicClientApplication,
         confidentialApp: (clientId, credential) => this.app(environmentId, authority, clientId, credential, network) as ConfidentialClientApplication,
         openBrowser: (url) => this.ports.openBrowser(url),
+        openIdConfiguration: async (version) => {
+          const url = version === 'v2' && authority.kind === 'entra' ? `${authority.authority}/v2.0/.well-known/openid-configuration` : version === 'v2' && authority.kind === 'custom' ? `${authority.authority}/v2.0/.well-known/openid-configuration` : `${authority.authority}/.well-known/openid-configuration`
+          const response = await network.sendGetRequestAsync<{ authorization_endpoint?: string; token_endpoint?: string }>(url)
+          if (response.status !== 200 || !response.body.authorization_endpoint) throw new AppError('sign_in_failed', `The authority's OpenID configuration (${url}) answered ${response.status} without an authorization endpoint: check the cloud, tenant and authority URL.`)
+          return { authorization_endpoint: response.body.authorization_endpoint, token_endpoint: response.body.token_endpoint ?? '' }
+        },
         embeddedSignIn: this.ports.embeddedSignIn,
         progress,
         recordAuthorize: (url) => this.recordAuthorize(env, signInId, profile.grant, url),

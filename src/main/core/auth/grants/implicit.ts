@@ -57,7 +57,7 @@ export async function implicit(ctx: GrantContext<'implicit'>): Promise<GrantResu
     const nonce = randomToken()
     listener.expect(state)
     const url = implicitAuthorizeUrl({
-      endpoint: profile.endpoint === 'v1' ? ctx.authority.authorizeV1 : ctx.authority.authorizeV2,
+      endpoint: (await ctx.openIdConfiguration(profile.endpoint)).authorization_endpoint,
       version: profile.endpoint,
       clientId: profile.clientId,
       redirectUri: listener.redirectUri,

@@ -16,7 +16,7 @@ export async function preapproved(ctx: GrantContext<'preapproved'>): Promise<Gra
   const state = randomToken()
   const nonce = randomToken()
   const url = implicitAuthorizeUrl({
-    endpoint: ctx.profile.endpoint === 'v1' ? ctx.authority.authorizeV1 : ctx.authority.authorizeV2,
+    endpoint: (await ctx.openIdConfiguration(ctx.profile.endpoint)).authorization_endpoint,
     version: ctx.profile.endpoint,
     clientId: PREAPPROVED_CLIENT.clientId,
     redirectUri: PREAPPROVED_CLIENT.redirectUri,

@@ -27,6 +27,8 @@ export interface GrantContext<P extends ResolvedAuthProfile['grant'] = ResolvedA
   publicApp(clientId: string): PublicClientApplication
   confidentialApp(clientId: string, credential: ConfidentialCredential): ConfidentialClientApplication
   openBrowser(url: string): Promise<void>
+  /** The authority's OpenID configuration (v1 or v2), fetched through the traffic log. */
+  openIdConfiguration(version: 'v1' | 'v2'): Promise<{ authorization_endpoint: string; token_endpoint: string }>
   embeddedSignIn: ((url: string, redirectPrefix: string, signal: AbortSignal) => Promise<string>) | null
   progress(step: SignInStep, message: string, extra?: { authorizeUrl?: string; deviceCode?: DeviceCodeInfo }): void
   recordAuthorize(url: string): void
