@@ -13,6 +13,8 @@ export interface RequestTab {
   params: KeyValue[]
   headers: KeyValue[]
   body: string
+  /** inherit: the environment's sign-in; none; bearer: a token typed here ({{variables}} allowed). */
+  auth: { mode: 'inherit' | 'none' | 'bearer'; token: string }
   sending: boolean
   response: ResponseView | null
   error: AppErrorShape | null
@@ -42,6 +44,7 @@ export function newTab(url = '{{webApiUrl}}/WhoAmI'): RequestTab {
     params: paramsFromUrl(url, []),
     headers: DEFAULT_HEADERS.map((h) => ({ ...h })),
     body: '',
+    auth: { mode: 'inherit', token: '' },
     sending: false,
     response: null,
     error: null,
@@ -90,7 +93,8 @@ export const useRequestsStore = defineStore('requests', () => {
       tab.response = await api.call('request.send', {
         requestId: tab.id,
         environmentId,
-        request: { method: tab.method, url: tab.url, headers: tab.headers, body: tab.body }
+        request: { method: tab.method, url: tab.url, headers: tab.headers, body: tab.body },
+        auth: tab.auth.mode === 'bearer' ? { mode: 'bearer', token: tab.auth.token } : { mode: tab.auth.mode }
       })
     } catch (error) {
       tab.response = null

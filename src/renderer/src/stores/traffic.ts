@@ -18,6 +18,8 @@ export const useTrafficStore = defineStore('traffic', () => {
     const text = filter.value.trim().toLowerCase()
     const wanted = kinds.value
     void entries.value.length
+    // "signin:<id>" shows the entries of one sign-in (authorize, callback, discovery, token).
+    if (text.startsWith('signin:')) return entries.value.filter((e) => e.signInId?.toLowerCase() === text.slice('signin:'.length))
     return entries.value.filter(
       (e) =>
         (wanted.length === 0 || wanted.includes(e.kind)) &&
