@@ -9,7 +9,7 @@ export function esc(text: string): string {
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font-family:"Segoe UI",system-ui,-apple-system,"DejaVu Sans",sans-serif;background:#eef1f5;color:#1b1b1b;display:flex;min-height:100vh;align-items:center;justify-content:center}
 .card{background:#fff;width:440px;max-width:94vw;padding:40px 44px 32px;box-shadow:0 2px 10px rgba(0,0,0,.15)}
-.brand{display:flex;align-items:center;gap:8px;font-weight:600;color:#0f6cbd;margin-bottom:18px}.brand small{color:#666;font-weight:400}
+.brand{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-weight:600;color:#0f6cbd;margin-bottom:18px}.brand small{flex-basis:100%;color:#666;font-weight:400;font-size:12px}
 h1{font-size:22px;font-weight:600;margin:0 0 14px}p{font-size:14px;line-height:1.45;margin:8px 0}
 label{display:block;font-size:13px;margin:14px 0 4px;color:#333}
 input[type=text],input[type=email],input[type=password]{width:100%;padding:8px 2px;border:none;border-bottom:1px solid #666;font-size:15px;outline:none}
@@ -25,13 +25,15 @@ button{font-size:15px;padding:7px 22px;border:1px solid #8a8a8a;background:#fff;
 
 function page(title: string, body: string, extraHead = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style>${extraHead}</head><body><main class="card">
-<div class="brand"><svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 5h16v3H4zm0 5.5h10v3H4zM4 16h16v3H4z"/></svg>OrgBench Sandbox <small>· emulated Microsoft Entra ID</small></div>
+<div class="brand"><svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 5h16v3H4zm0 5.5h10v3H4zM4 16h16v3H4z"/></svg>OrgBench Sandbox <small>An emulated Microsoft Entra ID on this computer</small></div>
 ${body}</main></body></html>`
 }
 
 export const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  // No form-action: browsers apply it to the redirect after the sign-in form, and that goes to the app's
+  // (already validated) redirect URI on another origin.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'cache-control': 'no-store'
 }

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { importPKCS8, SignJWT } from 'jose'
+import { certificateThumbprints } from '../src/main/core/tls/certificates'
+import { expect, test, type AppFixture, type SandboxFixture } from './harness'
+
+async function useProfile(fixture: SandboxFixture, auth: Record<string, unknown>): Promise<string> {
+  const { app } = fixture
+  const { environments } = await app.router.invoke('env.list', {})
+  const env = environments.find((e) => e.name === 'Sandbox')!
+  await app.router.invoke('env.update', { id: env.id, environment: { ...env, auth } as never })
+  return env.id
+}
+
+/** The person at the browser: sign in on the Sandbox page that OrgBench opened. */
+async function signInInBrowser(app: AppFixture, user: string, password: string, index = 0): Promise<void> {
+  await expect.poll(() => app.browserPages.length, { timeout: 10_000 }).toBeGreaterThan(index)
+  const tab = app.browserPages[index]!
+  await tab.locator('#username').fill(user)
+  await tab.locator('#password').fill(password)
+  await tab.locator('#submit').click()
+  await expect(tab.locator('#result')).toHaveText('You are signed in', { timeout: 10_000 })
+}
+
+async function sendWhoAmI(app: AppFixture): Promise<void> {
+  await app.page.getByTestId('send').click()
+  await expect(app.page.getByTestId('response-status')).toHaveText(/200/)
+  await expect(app.page.getByTestId('response-body')).toContainText('"UserId"')
+}
+
+test('authorization code + PKCE in the browser; the token is attached, inspected, and its traffic linked', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  const { page } = app
+  await app.open()
+  await page.getByTestId('sign-in').click()
+  await expect(page.getByTestId('sign-in-waiting')).toBeVisible()
+  await app.screenshot('signin-waiting-for-browser')
+  await expect.poll(() => app.browserPages.length).toBe(1)
+  await expect(app.browserPages[0]!.locator('h1')).toHaveText('Sign in')
+  await app.browserPages[0]!.screenshot({ path: 'test-results/screenshots/sandbox-sign-in-page.png' })
+  await signInInBrowser(app, info.user, info.password)
+  await expect(page.getByTestId('signed-in')).toContainText(info.user)
+  await expect(page.getByTestId('token-countdown')).toHaveText(/^\d+:\d{2}$/)
+  await sendWhoAmI(app)
+  await app.screenshot('signin-signed-in')
+
+  await page.getByTestId('signed-in').click()
+  const inspector = page.getByTestId('token-inspector')
+  await expect(page.getByTestId('token-audience')).toHaveText(info.orgUrl)
+  await expect(page.getByTestId('token-claims')).toContainText('user_impersonation')
+  await expect(page.getByTestId('token-claims')).toContainText('Audience: the API this token is for')
+  await expect(inspector).not.toContainText('The audience (aud) is')
+  await app.screenshot('token-inspector')
+  await page.keyboard.press('Escape')
+
+  await page.getByTestId('nav-traffic').click()
+  const kinds = await app.services.traffic.list().map((e) => e.kind)
+  expect(kinds).toEqual(expect.arrayContaining(['discovery', 'authorize', 'callback', 'token', 'api']))
+  const tokenEntry = app.services.traffic.list().find((e) => e.kind === 'token')!
+  await page.getByTestId(`traffic-row-${tokenEntry.seq}`).click()
+  await page.getByTestId('inspector').getByText('Request', { exact: true }).click()
+  await expect(page.getByTestId('body-fields-table')).toContainText('code_verifier')
+  await expect(page.getByTestId('masked-note')).toContainText('request body field code_verifier')
+  await expect(page.getByTestId('inspector-signin')).toContainText('authorization_code')
+  await page.getByTestId('inspector-signin').getByRole('link').click()
+  await expect(page.getByTestId('traffic-count')).toHaveText(/^[4-9] of/)
+  await app.screenshot('traffic-sign-in')
+})
+
+test('implicit, v2 with the fragment relayed to the loopback', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'implicit', clientId: info.clients.implicit, scopes: '', endpoint: 'v2', responseMode: 'fragment' })
+  await app.open()
+  await app.page.getByTestId('sign-in').click()
+  await signInInBrowser(app, info.user, info.password)
+  await expect(app.page.getByTestId('signed-in')).toContainText(info.user)
+  await sendWhoAmI(app)
+})
+
+test('implicit, v1 resource= with form_post', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'implicit', clientId: info.clients.implicit, scopes: '', endpoint: 'v1', responseMode: 'form_post' })
+  await app.open()
+  await app.page.getByTestId('sign-in').click()
+  await signInInBrowser(app, info.user, info.password)
+  await expect(app.page.getByTestId('signed-in')).toBeVisible()
+  expect(new URL(app.browserPages[0]!.url()).port).not.toBe('')
+  await sendWhoAmI(app)
+})
+
+test('client credentials with a secret: the token is fetched when the request is sent', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } })
+  await app.open()
+  await sendWhoAmI(app)
+  await expect(app.page.getByTestId('signed-in')).toContainText('Integration (client secret)')
+})
+
+test('client credentials with a certificate, and with a signed assertion', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'client_credentials', clientId: info.clients.certificate, scopes: '', credential: 'certificate', certificatePem: readFileSync(info.certificateFile, 'utf8'), privateKeyPem: { isSet: true, value: readFileSync(info.privateKeyFile, 'utf8') } })
+  await app.open()
+  await app.page.getByTestId('sign-in').click()
+  await expect(app.page.getByTestId('signed-in')).toBeVisible()
+  await sendWhoAmI(app)
+
+  const key = await importPKCS8(readFileSync(info.privateKeyFile, 'utf8'), 'RS256')
+  const now = Math.floor(Date.now() / 1000)
+  const assertion = await new SignJWT({ iss: info.clients.certificate, sub: info.clients.certificate, aud: `${info.authority}/oauth2/v2.0/token`, jti: randomUUID(), nbf: now, exp: now + 600 })
+    .setProtectedHeader({ alg: 'RS256', x5t: certificateThumbprints(readFileSync(info.certificateFile, 'utf8')).x5t })
+    .sign(key)
+  const id = await useProfile(sandboxApp, { grant: 'client_credentials', clientId: info.clients.certificate, scopes: '', credential: 'assertion', clientAssertion: { isSet: true, value: assertion } })
+  await app.router.invoke('auth.signOut', { environmentId: id })
+  const token = await app.router.invoke('auth.signIn', { environmentId: id, signInId: 'assertion-1' })
+  expect(token.accessToken.kind === 'jwt' && token.accessToken.claims.appidacr).toBe('2')
+})
+
+test('resource owner password (legacy)', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'password', clientId: info.clients.public, scopes: '', username: info.user, password: { isSet: true, value: info.password } })
+  await app.open()
+  await app.page.getByTestId('sign-in').click()
+  await expect(app.page.getByTestId('signed-in')).toContainText(info.user)
+  await sendWhoAmI(app)
+})
+
+test('device code: the code is shown in the app and entered on the device page', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'device_code', clientId: info.clients.public, scopes: '' })
+  await app.open()
+  await app.page.getByTestId('sign-in').click()
+  const code = app.page.getByTestId('device-code')
+  await expect(code).toHaveText(/^[A-Z0-9]{9}$/)
+  await app.screenshot('signin-device-code')
+  const device = await app.page.context().newPage()
+  await device.goto(`${info.pagesUrl}/devicelogin`)
+  await device.locator('#user_code').fill((await code.textContent())!)
+  await device.locator('#submit').click()
+  await device.locator('#username').fill(info.user)
+  await device.locator('#password').fill(info.password)
+  await device.locator('#submit').click()
+  await expect(device.locator('#done')).toHaveText('You have signed in')
+  await expect(app.page.getByTestId('signed-in')).toContainText(info.user, { timeout: 10_000 })
+  await sendWhoAmI(app)
+})
+
+test('a wrong client secret is explained with the fix, and the sign-in can be cancelled', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: 'not-the-secret' } })
+  await app.open()
+  await app.page.getByTestId('sign-in').click()
+  const error = app.page.getByTestId('sign-in-error')
+  await expect(error).toContainText('Wrong client secret')
+  await expect(error).toContainText('AADSTS7000215')
+  await expect(error).toContainText('not its secret id')
+  await app.screenshot('signin-error-explained')
+  await app.page.getByTestId('sign-in-close').click()
+
+  await useProfile(sandboxApp, { grant: 'authorization_code', clientId: info.clients.public, scopes: '' })
+  await app.page.reload()
+  await expect(app.page.getByTestId('app')).toHaveAttribute('data-ready', 'true')
+  await app.page.getByTestId('sign-in').click()
+  await expect(app.page.getByTestId('sign-in-waiting')).toBeVisible()
+  await app.page.getByTestId('sign-in-cancel').click()
+  await expect(app.page.getByTestId('sign-in-dialog')).toBeHidden()
+  await expect(app.page.getByTestId('sign-in')).toBeVisible()
+})
+
+test('a request can skip the environment token or carry one typed by hand', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } })
+  await app.open()
+  await app.page.locator('.sections').getByText('Auth').click()
+  await app.page.getByTestId('auth-none').click()
+  await app.page.getByTestId('send').click()
+  await expect(app.page.getByTestId('response-status')).toHaveText(/401/)
+  const token = (await app.router.invoke('auth.signIn', { environmentId: (await app.router.invoke('env.list', {})).activeId!, signInId: 'manual' })).preview
+  expect(token).toMatch(/^eyJ/)
+  await app.page.getByTestId('auth-bearer').click()
+  await app.page.getByTestId('auth-token').locator('textarea').fill('not-a-valid-token')
+  await app.page.getByTestId('send').click()
+  await expect(app.page.getByTestId('response-status')).toHaveText(/401/)
+  await app.screenshot('request-auth-section')
+})
