@@ -2,21 +2,22 @@
  * The real app: launches the built Electron main process, checks the window's security from the inside,
  * and sends a request through the real IPC path. Runs wherever an Electron binary is installed.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
 import { startHttpServer } from '../src/main/testing/testServer'
 
+/**
+ * The installed binary, found the way the electron package finds it (path.txt + dist/), without require('electron'):
+ * since Electron 41 that require downloads a missing binary, and tests never reach outside this machine.
+ */
 function electronBinary(): string | null {
-  try {
-    // The electron package exports its binary's path, and throws when the binary was never downloaded.
-    const path = createRequire(join(process.cwd(), 'package.json'))('electron') as unknown
-    return typeof path === 'string' && existsSync(path) ? path : null
-  } catch {
-    return null
-  }
+  const root = join(process.cwd(), 'node_modules', 'electron')
+  const pathFile = join(root, 'path.txt')
+  if (!existsSync(pathFile)) return null
+  const binary = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(root, 'dist'), readFileSync(pathFile, 'utf8').trim())
+  return existsSync(binary) ? binary : null
 }
 
 const binary = electronBinary()

@@ -18,9 +18,13 @@ test('the Sandbox environment is preselected on first run, with its demo credent
   await app.screenshot('sandbox-first-run')
 })
 
-test('WhoAmI without a token gets the 401 challenge that names the tenant', async ({ sandboxApp }) => {
+test('before signing in, WhoAmI says to sign in; without auth the org answers 401 with the challenge naming the tenant', async ({ sandboxApp }) => {
   const { app, info } = sandboxApp
   await app.open()
+  await app.page.getByTestId('send').click()
+  await expect(app.page.getByTestId('response-error')).toContainText('Sign in to "Sandbox" first')
+  await app.page.locator('.sections').getByText('Auth').click()
+  await app.page.getByTestId('auth-none').click()
   await app.page.getByTestId('send').click()
   await expect(app.page.getByTestId('response-status')).toHaveText(/401/)
   await app.page.getByTestId('response').getByText('Headers').click()

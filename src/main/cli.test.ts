@@ -134,13 +134,91 @@ describe('orgbench CLI', () => {
       const ready = JSON.parse(output().trim()) as { ready: boolean; orgUrl: string; user: string; clients: { secret: string }; caFile: string }
       expect(ready).toMatchObject({ ready: true, user: 'demo@sandbox.onmicrosoft.com', environment: 'Sandbox', caFile: expect.stringContaining('ca.pem') })
       during = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI'])
+      expect(await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', '--no-auth', 'GET', '{{webApiUrl}}/WhoAmI'])).toMatchObject({ code: 1, stderr: expect.stringContaining('401 Unauthorized') })
       const token = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'POST', '{{authority}}/oauth2/v2.0/token', '-H', 'Content-Type: application/x-www-form-urlencoded', '-d', 'grant_type=client_credentials&client_id={{clientId}}&client_secret={{clientSecret}}&scope={{orgUrl}}/.default'])
       expect(token.code).toBe(0)
       expect(JSON.parse(token.stdout)).toMatchObject({ token_type: 'Bearer' })
     })
     expect(result.code).toBe(0)
-    expect(during).toMatchObject({ code: 1, stderr: expect.stringContaining('401 Unauthorized') })
+    expect(during).toMatchObject({ code: 2, stderr: expect.stringContaining('Sign in to "Sandbox" first') })
     expect(await cli(['--data-dir', dir, 'sandbox', '--port', '70000'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--port takes a port number') })
+  })
+
+  it('token, login and logout against the Sandbox: client credentials from the profile and with overrides, errors with the fix', async () => {
+    const dir = tempDir()
+    const { startSandbox } = await import('./testing/sandbox')
+    const { ensureSandboxEnvironment } = await import('./sandbox/environment')
+    const { EnvironmentStore } = await import('./core/store/environments')
+    const { SettingsStore } = await import('./core/store/settings')
+    const { keyFileSecretBox } = await import('./core/store/secretBox')
+    const sb = await startSandbox()
+    try {
+      const environments = new EnvironmentStore(dir, keyFileSecretBox(dir))
+      const { environment } = await ensureSandboxEnvironment(environments, new SettingsStore(dir), sb.info)
+      await environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
+
+      const token = await cli(['--data-dir', dir, 'token', '--env', 'Sandbox'])
+      expect(token.code).toBe(0)
+      expect(token.stdout.trim()).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/)
+      const again = await cli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--json'])
+      expect(JSON.parse(again.stdout)).toMatchObject({ accessToken: token.stdout.trim(), tokenType: 'Bearer', grant: 'client_credentials', expiresOn: expect.any(String) })
+
+      const who = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI'])
+      expect(who.code).toBe(0)
+      expect(JSON.parse(who.stdout)).toHaveProperty('UserId')
+      expect((await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', '--no-auth', 'GET', '{{webApiUrl}}/WhoAmI'])).code).toBe(1)
+
+      let asked = ''
+      const secretRun = await runCli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--client-id', sb.info.clients.secret, '--client-secret-stdin'], {
+        stdout: () => undefined,
+        stderr: (t) => (asked += t),
+        readStdin: async () => '',
+        env: {},
+        readSecret: async () => sb.info.clientSecret
+      })
+      expect(secretRun).toBe(0)
+      expect(asked).not.toContain(sb.info.clientSecret)
+
+      const wrong = await runCli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--client-secret-stdin'], { stdout: () => undefined, stderr: (t) => (asked += t), readStdin: async () => '', env: {}, readSecret: async () => 'wrong-secret' })
+      expect(wrong).toBe(2)
+      expect(asked).toContain('AADSTS7000215')
+      expect(asked).toContain('Fix (AADSTS7000215)')
+      expect(asked).not.toContain('wrong-secret')
+
+      const cert = await cli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--client-id', sb.info.clients.certificate, '--certificate', sb.info.certificateFile, '--key', sb.info.privateKeyFile])
+      expect(cert.code).toBe(0)
+
+      expect(await cli(['--data-dir', dir, 'logout', '--env', 'Sandbox'])).toMatchObject({ code: 0, stderr: expect.stringContaining('Signed out') })
+      for (const { file, text } of readAllFiles(dir)) expect(text, file).not.toContain(sb.info.clientSecret)
+      expect(await cli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--grant', 'magic'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--grant takes one of') })
+    } finally {
+      await sb.stop()
+    }
+  })
+
+  it('login with the device code prints the code; with a browser grant it prints the URL and opens it', async () => {
+    const dir = tempDir()
+    const { startSandbox, browserRobot } = await import('./testing/sandbox')
+    const { ensureSandboxEnvironment } = await import('./sandbox/environment')
+    const { EnvironmentStore } = await import('./core/store/environments')
+    const { SettingsStore } = await import('./core/store/settings')
+    const { keyFileSecretBox } = await import('./core/store/secretBox')
+    const sb = await startSandbox()
+    try {
+      const environments = new EnvironmentStore(dir, keyFileSecretBox(dir))
+      await ensureSandboxEnvironment(environments, new SettingsStore(dir), sb.info)
+      const robot = browserRobot(sb)
+      let err = ''
+      const code = await runCli(['--data-dir', dir, 'login', '--env', 'Sandbox'], { stdout: () => undefined, stderr: (t) => (err += t), readStdin: async () => '', env: {}, openBrowser: robot.open })
+      expect(code).toBe(0)
+      expect(err).toContain('Sign in in your browser. If none opened, open:')
+      expect(err).toContain(`Signed in to "Sandbox" as ${sb.info.user}`)
+      expect(robot.visits).toHaveLength(1)
+      const token = await cli(['--data-dir', dir, 'token', '--env', 'Sandbox'])
+      expect(token.code).toBe(0)
+    } finally {
+      await sb.stop()
+    }
   })
 })
 

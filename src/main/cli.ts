@@ -8,6 +8,8 @@ import { AppError } from '../shared/errors'
 import { HTTP_METHODS, type HttpMethod, type KeyValue } from '../shared/http'
 import { defaultDataDir } from './core/paths'
 import { Services } from './core/services'
+import { spawn } from 'node:child_process'
+import type { ProfileOverrides } from './core/auth/service'
 import { keyFileSecretBox } from './core/store/secretBox'
 import { startSandboxFor } from './sandbox'
 
@@ -20,6 +22,10 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** Resolves when the user asks a long-running command (orgbench sandbox) to stop: Ctrl+C. */
   untilStopped?: () => Promise<void>
+  /** Opens the system browser for interactive sign-ins (default: the OS opener). */
+  openBrowser?: (url: string) => Promise<void>
+  /** Reads a secret without echoing it (default: stdin, hidden when it is a terminal). */
+  readSecret?: (prompt: string) => Promise<string>
 }
 
 class UsageError extends Error {}
@@ -31,6 +37,8 @@ Usage:
   orgbench [--data-dir DIR] env list|show|import|export …
   orgbench [--data-dir DIR] request [--env NAME] METHOD URL [-H 'K: V']… [-d BODY] [-i]
   orgbench [--data-dir DIR] sandbox [--port N] [--reset]
+  orgbench [--data-dir DIR] token --env NAME [--json] [overrides]
+  orgbench [--data-dir DIR] login --env NAME | logout --env NAME
 
 Options:
   --data-dir DIR   where environments live (default: ${defaultDataDir()}; or ORGBENCH_DATA_DIR)
@@ -53,6 +61,7 @@ Usage:
 
   {{variables}} in the URL, headers and body come from the environment; {{orgUrl}} and {{webApiUrl}} always exist.
   -i, --include    print the response headers before the body
+  --no-auth        do not attach the environment's token (it is attached by default, signing in if needed)
   --timeout MS     give up after MS milliseconds (default: the app's setting, 30000)
   --max-bytes N    keep at most N bytes of the response body (default 52428800)
 
@@ -68,7 +77,28 @@ Usage:
 Prints one JSON line when ready: the org URL, the authority, the CA file, and the demo clients, secret, user and
 password. Creates or updates the "Sandbox" environment in the data folder, so
   orgbench request --env Sandbox GET '{{webApiUrl}}/WhoAmI'
-works from another terminal. Ctrl+C stops it.`
+works from another terminal. Ctrl+C stops it.`,
+  token: `orgbench token — print an access token for an environment, signing in as its profile requires
+
+Usage:
+  orgbench token --env NAME [--json] [--grant G] [--client-id ID] [--client-secret-stdin]
+                 [--certificate FILE [--key FILE]] [--scope S] [--tenant T] [--force-refresh]
+
+  Prints the access token (or, with --json, token, expiry, scopes, account and grant). A valid cached token is
+  used; an expiring one is refreshed. Interactive grants open the browser; device code prints the code.
+  The options override the environment's profile for this call only (nothing is saved):
+  --grant               authorization_code, implicit, client_credentials, password, device_code
+  --client-secret-stdin read the client secret from standard input (never echoed, logged or stored)
+  --certificate FILE    PEM certificate (may also hold the private key); --key FILE for a separate key
+  Exit 0 with a token, 2 when signing in fails (the reason and the fix on stderr).`,
+  login: `orgbench login — sign in to an environment with its profile, and keep the tokens (encrypted)
+
+Usage:
+  orgbench login --env NAME`,
+  logout: `orgbench logout — forget an environment's tokens
+
+Usage:
+  orgbench logout --env NAME`
 }
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -92,14 +122,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(HELP.main + '\n')
       return command || global.help ? 0 : 2
     }
-    if (command !== 'env' && command !== 'request' && command !== 'sandbox') throw new UsageError(`Unknown command "${command}".`)
+    if (!['env', 'request', 'sandbox', 'token', 'login', 'logout'].includes(command)) throw new UsageError(`Unknown command "${command}".`)
     if (global.help || rest.includes('--help') || rest.includes('-h')) {
-      io.stdout(HELP[command] + '\n')
+      io.stdout(HELP[command as keyof typeof HELP] + '\n')
       return 0
     }
     const dataDir = global.dataDir ?? defaultDataDir(io.env)
-    services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: VERSION, log: { error: (m, e) => io.stderr(`${m}: ${String(e)}\n`) } })
+    const openBrowser = io.openBrowser ?? systemOpener(io)
+    services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: VERSION, log: { error: (m, e) => io.stderr(`${m}: ${String(e)}\n`) }, openBrowser })
+    services.events.on('auth.progress', (p) => {
+      if (p.step === 'device-code' && p.deviceCode) io.stderr(`${p.deviceCode.message}\n`)
+      if (p.step === 'browser' && p.authorizeUrl) io.stderr(`Sign in in your browser. If none opened, open:\n  ${p.authorizeUrl}\n`)
+    })
     if (command === 'sandbox') return await sandboxCommand(services, dataDir, rest, io)
+    if (command === 'token' || command === 'login' || command === 'logout') return await authCommand(command, services, rest, io)
     return command === 'env' ? await envCommand(services, rest, io) : await requestCommand(services, rest, io)
   } catch (error) {
     if (error instanceof UsageError) {
@@ -108,6 +144,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (error instanceof AppError) {
       io.stderr(`orgbench: ${error.message}\n`)
+      const explanation = (error.detail as { explanation?: { fix: string; code: string } } | undefined)?.explanation
+      if (explanation) io.stderr(`Fix (${explanation.code}): ${explanation.fix}\n`)
       return 2
     }
     io.stderr(`orgbench: ${(error as Error)?.stack ?? String(error)}\n`)
@@ -226,7 +264,8 @@ async function requestCommand(services: Services, args: string[], io: CliIo): Pr
     data: { type: 'string', short: 'd' },
     include: { type: 'boolean', short: 'i' },
     timeout: { type: 'string' },
-    'max-bytes': { type: 'string' }
+    'max-bytes': { type: 'string' },
+    'no-auth': { type: 'boolean' }
   })
   if (positionals.length !== 2) throw new UsageError('Usage: orgbench request [--env NAME] METHOD URL')
   const method = positionals[0]!.toUpperCase()
@@ -241,8 +280,8 @@ async function requestCommand(services: Services, args: string[], io: CliIo): Pr
   const settings = await services.settings.get()
   const timeoutMs = values.timeout !== undefined ? positiveInt(values.timeout, '--timeout') : settings.requestTimeoutMs
   const maxResponseBytes = values['max-bytes'] !== undefined ? positiveInt(values['max-bytes'], '--max-bytes') : settings.maxResponseBytes
-  const target = await services.target(values.env ? (await services.environments.find(values.env)).id : null)
-  const response = await services.executor.send({ method: method as HttpMethod, url: positionals[1]!, headers, body }, target, { timeoutMs, maxResponseBytes })
+  const environmentId = values.env ? (await services.environments.find(values.env)).id : null
+  const response = await services.sendRequest('cli', environmentId, { method: method as HttpMethod, url: positionals[1]!, headers, body }, values['no-auth'] ? { mode: 'none' } : { mode: 'inherit' }, { timeoutMs, maxResponseBytes })
   io.stderr(`HTTP/${response.httpVersion} ${response.status} ${response.statusText}  (${Math.round(response.timings.total)} ms, ${response.body.size} bytes)\n`)
   if (values.include) {
     for (const [k, v] of response.headers) io.stdout(`${k}: ${v}\n`)
@@ -269,6 +308,120 @@ async function sandboxCommand(services: Services, dataDir: string, args: string[
     return 0
   } finally {
     await server.stop()
+  }
+}
+
+async function authCommand(command: 'token' | 'login' | 'logout', services: Services, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    env: { type: 'string', short: 'e' },
+    json: { type: 'boolean' },
+    grant: { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret-stdin': { type: 'boolean' },
+    certificate: { type: 'string' },
+    key: { type: 'string' },
+    scope: { type: 'string' },
+    tenant: { type: 'string' },
+    'force-refresh': { type: 'boolean' }
+  })
+  if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}".`)
+  if (!values.env) throw new UsageError(`Usage: orgbench ${command} --env NAME`)
+  const env = await services.environments.find(values.env)
+  if (command === 'logout') {
+    const had = await services.auth.signOut(env.id)
+    io.stderr(had ? `Signed out of "${env.name}": its tokens are deleted.\n` : `"${env.name}" had no tokens.\n`)
+    return 0
+  }
+  const grants = ['authorization_code', 'implicit', 'client_credentials', 'password', 'device_code']
+  if (values.grant !== undefined && !grants.includes(values.grant)) throw new UsageError(`--grant takes one of ${grants.join(', ')} (got "${values.grant}").`)
+  const overrides: ProfileOverrides = {}
+  if (values.grant) overrides.grant = values.grant as ProfileOverrides['grant']
+  if (values['client-id']) overrides.clientId = values['client-id']
+  if (values.scope) overrides.scopes = values.scope
+  if (values.tenant) overrides.tenant = values.tenant
+  if (values['client-secret-stdin']) {
+    const secret = (await (io.readSecret ?? readHiddenSecret(io))('Client secret: ')).trim()
+    if (!secret) throw new UsageError('--client-secret-stdin read an empty secret.')
+    overrides.clientSecret = secret
+  }
+  if (values.certificate) {
+    const pem = readText(values.certificate)
+    if (!pem.includes('BEGIN CERTIFICATE')) throw new AppError('invalid_input', `${values.certificate} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`)
+    overrides.certificatePem = pem
+    const key = values.key ? readText(values.key) : pem
+    if (!key.includes('PRIVATE KEY')) throw new AppError('invalid_input', `No private key: put it in ${values.certificate} or pass --key FILE.`)
+    overrides.privateKeyPem = key
+  }
+  const fresh = command === 'login' || Object.keys(overrides).length > 0
+  let token: string
+  if (fresh) {
+    const view = await services.auth.signIn(env.id, undefined, overrides)
+    token = await services.auth.rawAccessToken(env.id)
+    if (command === 'login') {
+      io.stderr(`Signed in to "${env.name}"${view.account ? ` as ${view.account.username}` : ''} (${view.grant}); the token expires ${view.expiresAt ? new Date(view.expiresAt * 1000).toLocaleString() : 'never'}.\n`)
+      return 0
+    }
+  } else {
+    token = await services.auth.accessToken(env.id, { forceRefresh: Boolean(values['force-refresh']) })
+  }
+  if (!values.json) {
+    io.stdout(token + '\n')
+    return 0
+  }
+  const view = await services.auth.status(env.id)
+  io.stdout(
+    JSON.stringify(
+      { accessToken: token, tokenType: 'Bearer', expiresOn: view?.expiresAt ? new Date(view.expiresAt * 1000).toISOString() : null, scopes: view?.scopes ?? [], grant: view?.grant ?? null, account: view?.account ?? null },
+      null,
+      2
+    ) + '\n'
+  )
+  return 0
+}
+
+/** The OS's way to open a URL in the default browser; the URL is printed too, for headless machines. */
+function systemOpener(io: CliIo): (url: string) => Promise<void> {
+  return async (url) => {
+    const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]] : ['xdg-open', [url]]
+    await new Promise<void>((resolve) => {
+      const child = spawn(command as string, args as string[], { stdio: 'ignore', detached: true })
+      child.on('error', () => {
+        io.stderr('(No browser could be opened here: open the URL above yourself.)\n')
+        resolve()
+      })
+      child.on('spawn', () => {
+        child.unref()
+        resolve()
+      })
+    })
+  }
+}
+
+/** Read a secret from stdin; on a terminal, without echo. */
+function readHiddenSecret(io: CliIo): (prompt: string) => Promise<string> {
+  return async (prompt) => {
+    if (!process.stdin.isTTY) return io.readStdin()
+    io.stderr(prompt)
+    return new Promise((resolve) => {
+      let value = ''
+      process.stdin.setRawMode(true)
+      process.stdin.resume()
+      const onData = (chunk: Buffer) => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+            process.stdin.setRawMode(false)
+            process.stdin.pause()
+            process.stdin.off('data', onData)
+            io.stderr('\n')
+            resolve(value)
+            return
+          }
+          if (ch === '\u0003') process.exit(130)
+          value = ch === '\u007f' ? value.slice(0, -1) : value + ch
+        }
+      }
+      process.stdin.on('data', onData)
+    })
   }
 }
 

@@ -4,6 +4,7 @@ import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo } from '../../shared/sandbox
 import { BUILTIN_VARIABLES, WEB_API_PATH, type StoreProblem } from '../../shared/environment'
 import { AppError } from '../../shared/errors'
 import { RequestSpec, type ResponseView } from '../../shared/http'
+import { substituteVariables } from '../../shared/variables'
 import type { SignInProgress } from '../../shared/auth'
 import { AuthService } from './auth/service'
 
@@ -146,19 +147,21 @@ export class Services {
    * Send a request. With `inherit`, the environment's token is attached (refreshed when it has under five
    * minutes left) unless the request has its own Authorization header; a 401 refreshes it once and retries.
    */
-  async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }): Promise<ResponseView> {
+  async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}): Promise<ResponseView> {
     if (this.inFlight.has(requestId)) throw new AppError('conflict', 'This request is already being sent.')
     const controller = new AbortController()
     this.inFlight.set(requestId, controller)
     try {
       const [target, settings] = await Promise.all([this.target(environmentId), this.settings.get()])
-      const options = { timeoutMs: settings.requestTimeoutMs, maxResponseBytes: settings.maxResponseBytes, signal: controller.signal }
+      const options = { timeoutMs: limits.timeoutMs ?? settings.requestTimeoutMs, maxResponseBytes: limits.maxResponseBytes ?? settings.maxResponseBytes, signal: controller.signal }
       const parsed = RequestSpec.parse(spec)
       const hasOwnAuthorization = parsed.headers.some((h) => h.enabled && h.key.trim().toLowerCase() === 'authorization')
       const withToken = (token: string) => ({ ...parsed, headers: [...parsed.headers, { key: 'Authorization', value: `Bearer ${token}`, enabled: true }] })
       if (auth.mode === 'bearer' && !hasOwnAuthorization) return await this.executor.send(withToken(auth.token.replace(/^Bearer\s+/i, '')), target, options)
-      const inherit = auth.mode === 'inherit' && !hasOwnAuthorization && environmentId !== null && (await this.environments.getStored(environmentId)).auth.grant !== 'none'
-      if (!inherit) return await this.executor.send(parsed, target, options)
+      const env = environmentId !== null ? await this.environments.getStored(environmentId) : null
+      // The org's token goes only to the org: never to the authority, a proxy, or any other host in the URL.
+      const inherit = auth.mode === 'inherit' && !hasOwnAuthorization && env !== null && env.auth.grant !== 'none' && this.isOrgUrl(parsed.url, target, env.orgUrl)
+      if (!inherit || environmentId === null) return await this.executor.send(parsed, target, options)
       const token = await this.auth.accessToken(environmentId)
       const first = await this.executor.send(withToken(token), target, options)
       if (first.status !== 401) return first
@@ -166,6 +169,16 @@ export class Services {
       return fresh ? await this.executor.send(withToken(fresh), target, options) : first
     } finally {
       this.inFlight.delete(requestId)
+    }
+  }
+
+  /** The org's API (Web API, Search, the SOAP endpoint): the only place its bearer token belongs. */
+  private isOrgUrl(url: string, target: SendTarget, orgUrl: string): boolean {
+    try {
+      const u = new URL(substituteVariables(url, target.variables).text.trim())
+      return u.origin === new URL(orgUrl).origin && /^\/(api|XRMServices)\//i.test(u.pathname)
+    } catch {
+      return false
     }
   }
 

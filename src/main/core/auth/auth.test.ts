@@ -223,3 +223,22 @@ describe('tenant discovery', () => {
     await plain.body.dump()
   })
 })
+
+describe('the environment token stays with the org', () => {
+  it('is attached to the org\'s Web API, never to the authority or another host', async () => {
+    const { services, envId } = await setup({ grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } })
+    const { startHttpServer } = await import('../../testing/testServer')
+    const other = await startHttpServer()
+    try {
+      const echoed = await services.sendRequest('r1', envId, { method: 'GET', url: `${other.url}/echo` })
+      expect(JSON.parse(echoed.body.text).headers.authorization).toBeUndefined()
+      const token = await services.sendRequest('r2', envId, { method: 'POST', url: '{{authority}}/oauth2/v2.0/token', headers: [{ key: 'Content-Type', value: 'application/x-www-form-urlencoded', enabled: true }], body: 'grant_type=client_credentials&client_id={{clientId}}&client_secret={{clientSecret}}&scope={{orgUrl}}/.default' })
+      expect(token.status).toBe(200)
+      const sent = services.traffic.get(token.entryId, true)!
+      expect(sent.requestHeaders.some(([k, v]) => k === 'Authorization' && v.startsWith('Bearer'))).toBe(false)
+      expect((await services.sendRequest('r3', envId, { method: 'GET', url: '{{webApiUrl}}/WhoAmI' })).status).toBe(200)
+    } finally {
+      await other.close()
+    }
+  })
+})

@@ -194,7 +194,8 @@ export class AuthService {
       case 'implicit':
         return implicit(ctx as GrantContext<'implicit'>)
       case 'client_credentials':
-        return clientCredentials(ctx as GrantContext<'client_credentials'>)
+        // An explicit sign-in proves the credentials now: never answered from MSAL's cache.
+        return clientCredentials(ctx as GrantContext<'client_credentials'>, { forceRefresh: true })
       case 'password':
         return password(ctx as GrantContext<'password'>)
       case 'device_code':
