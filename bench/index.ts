@@ -4,13 +4,19 @@
  *     alternating rounds, median round; capture on (as in the app, with a listener for the batched events).
  *  2. Capturing 10,000 typical Web API exchanges into the traffic log: time and retained heap.
  *  3. The Sandbox org: requests per second for WhoAmI and for the token endpoint.
+ *  4. Sign-in: a cold client-credentials sign-in, and the token work of a request with a cached token.
  */
 import { Agent, request } from 'undici'
 import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
 import { RequestExecutor } from '../src/main/core/http/executor'
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import type { SandboxInfo } from '../src/shared/sandbox'
+import { Services } from '../src/main/core/services'
+import { keyFileSecretBox } from '../src/main/core/store/secretBox'
+import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
 
 const REQUESTS = 2000
 const ROUNDS = 7
@@ -198,12 +204,47 @@ function captureCost(): void {
   void kept.size
 }
 
+/**
+ * Sign-in costs against the Sandbox (its own process): a cold client-credentials sign-in (discovery + token,
+ * fresh process state), and the token work of a request whose token is cached (no network to the authority).
+ */
+async function signInCosts(): Promise<void> {
+  const server = await startServerProcess('sandbox')
+  const info = server.sandbox!
+  const dir = mkdtempSync(join(tmpdir(), 'orgbench-bench-auth-'))
+  const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: 'bench', log: { error: () => undefined } })
+  const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, info)
+  await services.environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
+  const cold: number[] = []
+  for (let i = 0; i < 5; i++) {
+    await services.auth.signOut(environment.id)
+    const t = performance.now()
+    await services.auth.signIn(environment.id)
+    cold.push(performance.now() - t)
+  }
+  const tokenRequests = () => services.traffic.list().filter((e) => e.kind === 'token' || e.kind === 'discovery').length
+  const before = tokenRequests()
+  const N = 100_000
+  for (let i = 0; i < 1000; i++) await services.auth.accessToken(environment.id)
+  const t = performance.now()
+  for (let i = 0; i < N; i++) await services.auth.accessToken(environment.id)
+  const perCall = ((performance.now() - t) / N) * 1000
+  const network = tokenRequests() - before
+  console.log('sign-in against the Sandbox (its own process)')
+  console.log(`  cold client-credentials sign-in:  median ${median(cold).toFixed(1)} ms  (5 runs: ${cold.map((c) => c.toFixed(0)).join(', ')} ms; discovery + token request + cache write)`)
+  console.log(`  cached token for a request:       ${perCall.toFixed(2)} µs of token work per request, ${network} requests to the authority in ${N.toLocaleString('en')} calls  (target ≤ 1 ms, none)`)
+  await services.close()
+  server.close()
+}
+
 async function main(): Promise<void> {
   await executorOverhead()
   console.log('')
   captureCost()
   console.log('')
   await sandboxThroughput()
+  console.log('')
+  await signInCosts()
 }
 
 void main()

@@ -120,6 +120,18 @@ export function defaultSeed(certificatePem: string): Seed {
         allowPublicClientFlows: false
       },
       {
+        // Microsoft's pre-approved client for Dataverse exists in every tenant; so it does here.
+        clientId: '51f81489-12ee-4a9e-aaae-a2591f45987d',
+        name: 'Microsoft Dataverse pre-approved client',
+        type: 'public',
+        redirectUris: ['https://localhost', 'app://58145B91-0C36-4500-8554-080854F2AC97'],
+        secrets: [],
+        certificates: [],
+        implicitAccessTokens: true,
+        implicitIdTokens: true,
+        allowPublicClientFlows: false
+      },
+      {
         clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000006',
         name: 'Reporting job (no application user)',
         type: 'confidential',

@@ -2,7 +2,7 @@ import type { AuthExplanation } from '../../../shared/auth'
 
 /** The AADSTS codes the Sandbox emits and the common real ones, explained with the fix. */
 const KNOWN: Record<number, { title: string; explanation: string; fix: string }> = {
-  700016: { title: 'Unknown application', explanation: 'The tenant has no app registration with this client id.', fix: 'Check the client (application) id and the tenant: the app must be registered in (or consented to by) the tenant you sign in to.' },
+  700016: { title: 'Unknown application', explanation: 'The tenant has no app registration with this client id.', fix: 'Check the client id and the tenant: the app (its Application (client) ID) must be registered in, or consented to by, the tenant you sign in to.' },
   7000215: { title: 'Wrong client secret', explanation: 'The secret sent does not match any secret of the app.', fix: 'Use the secret\'s value (shown once when it was created), not its secret id. Create a new secret if the value is lost.' },
   7000222: { title: 'Client secret expired', explanation: 'The secret is past its expiry date.', fix: 'Create a new client secret in the app registration and update the environment.' },
   7000218: { title: 'A credential is required', explanation: 'The app is confidential (or "Allow public client flows" is off), so the token request needs a client secret or a certificate assertion.', fix: 'Add a client secret or certificate to the profile, or turn on "Allow public client flows" in the app registration for device code and password grants.' },
@@ -18,9 +18,9 @@ const KNOWN: Record<number, { title: string; explanation: string; fix: string }>
   50011: { title: 'Redirect URI not registered', explanation: 'The redirect URI in the request is not one of the app\'s redirect URIs.', fix: 'Add this exact redirect URI to the app registration (Authentication → Mobile and desktop applications; for loopback, http://localhost without a port).' },
   500112: { title: 'Redirect URI changed', explanation: 'The code was redeemed with a different redirect URI from the one used to get it.', fix: 'Use the same redirect URI in the authorize and token requests.' },
   501481: { title: 'PKCE verifier mismatch', explanation: 'The code_verifier does not match the code_challenge sent when signing in.', fix: 'Send the verifier created with the challenge for this sign-in (sign in again).' },
-  54005: { title: 'Code already used', explanation: 'An authorization code works once.', fix: 'Sign in again to get a new code.' },
-  70008: { title: 'Code or refresh token expired', explanation: 'The authorization code or refresh token is too old.', fix: 'Sign in again.' },
-  70000: { title: 'Grant not valid', explanation: 'The refresh token, code or device code is invalid, revoked or already used.', fix: 'Sign in again.' },
+  54005: { title: 'Code already used', explanation: 'An authorization code works once.', fix: 'Sign in again to get a new code; do not redeem the same code twice.' },
+  70008: { title: 'Code or refresh token expired', explanation: 'The authorization code or refresh token is too old.', fix: 'Sign in again: codes last minutes, refresh tokens expire after inactivity.' },
+  70000: { title: 'Grant not valid', explanation: 'The refresh token, code or device code is invalid, revoked or already used (refresh tokens work once).', fix: 'Sign in again; if it repeats, sign out first so no old refresh token is used.' },
   500011: { title: 'Resource not in the tenant', explanation: 'The tenant has no service principal for the requested resource (the org URL in the scope).', fix: 'Check the org URL in the scope (https://yourorg.crm.dynamics.com/.default) and that the tenant is the org\'s tenant.' },
   70011: { title: 'Scope not valid', explanation: 'The requested scope is not valid for this resource.', fix: 'For Dataverse use https://yourorg.crm.dynamics.com/.default or /user_impersonation.' },
   1002012: { title: 'Client credentials need /.default', explanation: 'App-only tokens can only request the .default scope.', fix: 'Set the scope to https://yourorg.crm.dynamics.com/.default.' },
@@ -36,7 +36,18 @@ const KNOWN: Record<number, { title: string; explanation: string; fix: string }>
   65004: { title: 'Consent declined', explanation: 'The user declined the sign-in or the consent.', fix: 'Sign in again and accept.' },
   50058: { title: 'No signed-in session', explanation: 'A silent sign-in found no session.', fix: 'Sign in interactively (remove prompt=none).' },
   50059: { title: 'Tenant not identified', explanation: 'No tenant could be found for the request (often a personal account on /organizations).', fix: 'Set the tenant id in the environment.' },
-  53003: { title: 'Blocked by Conditional Access', explanation: 'A Conditional Access policy refused this sign-in.', fix: 'Ask the tenant admin which policy applies (device, location, app).' }
+  53003: { title: 'Blocked by Conditional Access', explanation: 'A Conditional Access policy refused this sign-in.', fix: 'Ask the tenant admin which policy applies (device, location, app).' },
+  7000216: { title: 'Bad Basic authentication', explanation: 'The Authorization header is not base64(client_id:client_secret).', fix: 'Send the client id and secret as client_id/client_secret form fields, or fix the Basic header.' },
+  50027: { title: 'Malformed client assertion', explanation: 'The client assertion is not a valid JWT (or lacks a required claim such as jti).', fix: 'Create the assertion as an RS256/PS256 JWT with iss, sub, aud, jti, nbf and exp, signed with the registered certificate\'s key.' },
+  9002313: { title: 'Malformed request or code', explanation: 'The request is malformed, or the authorization code is not one the authority issued.', fix: 'Sign in again; if it repeats, compare the request with the traffic log.' },
+  70005: { title: 'Unsupported response type', explanation: 'The authorize request asked for a response_type the app or authority does not support.', fix: 'Use code (authorization code + PKCE), or enable the implicit grant for token/id_token.' },
+  70003: { title: 'Unsupported grant type', explanation: 'The token request used a grant_type the authority does not know.', fix: 'Choose one of the supported grants in the profile.' },
+  70007: { title: 'Unsupported response mode', explanation: 'The response_mode is not allowed for this response type (tokens never go in the query).', fix: 'Use response_mode fragment or form_post for the implicit grant.' },
+  90023: { title: 'Request not valid', explanation: 'The authority refused the request as malformed.', fix: 'Check the request in the traffic log; the message names the problem.' },
+  90056: { title: 'Wrong endpoint', explanation: 'The request went to an endpoint that does not exist at this authority.', fix: 'Check the authority URL (cloud, tenant, /adfs for ADFS).' },
+  50089: { title: 'Sign-in took too long', explanation: 'The sign-in page\'s flow expired before it was finished.', fix: 'Start the sign-in again and finish it within 15 minutes.' },
+  501491: { title: 'Bad PKCE challenge', explanation: 'The code_challenge is malformed or its method is not supported.', fix: 'Use a 43–128 character verifier and code_challenge_method=S256.' },
+  70018: { title: 'Wrong device code entered', explanation: 'The code typed on the device page does not match a pending sign-in.', fix: 'Type the code exactly as OrgBench shows it, before it expires.' }
 }
 
 /** Find the AADSTS code in an error and explain it. */

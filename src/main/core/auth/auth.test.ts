@@ -242,3 +242,33 @@ describe('the environment token stays with the org', () => {
     }
   })
 })
+
+describe('single-page apps and the pre-approved client', () => {
+  it('sends the Origin a single-page app needs, and explains AADSTS9002327 without it', async () => {
+    const without = await setup({ grant: 'authorization_code', clientId: sb.info.clients.spa, scopes: '' })
+    await expect(without.services.auth.signIn(without.envId)).rejects.toMatchObject({ detail: { explanation: { code: 'AADSTS9002327', fix: expect.stringContaining('SPA origin') } } })
+    const withOrigin = await setup({ grant: 'authorization_code', clientId: sb.info.clients.spa, scopes: '', spaOrigin: 'http://localhost' })
+    expect((await withOrigin.services.auth.signIn(withOrigin.envId)).grant).toBe('authorization_code')
+  })
+
+  it('signs in with the pre-approved client through the embedded window, which stops at https://localhost', async () => {
+    const dir = tempDir()
+    const seen: string[] = []
+    const embeddedSignIn = async (url: string, redirectPrefix: string) => {
+      seen.push(url)
+      const done = await sb.signIn(url, sb.info.user, sb.info.password)
+      const location = done.headers.location ?? ''
+      expect(location.startsWith(redirectPrefix)).toBe(true)
+      return location
+    }
+    const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: 't', log: { error: () => undefined }, embeddedSignIn })
+    const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, sb.info)
+    await services.environments.update(environment.id, { ...environment, auth: { grant: 'preapproved', scopes: '', endpoint: 'v2' } })
+    const view = await services.auth.signIn(environment.id)
+    expect(view).toMatchObject({ grant: 'preapproved', canRefresh: false, account: { username: sb.info.user } })
+    expect(new URL(seen[0]!).searchParams.get('client_id')).toBe('51f81489-12ee-4a9e-aaae-a2591f45987d')
+    expect(new URL(seen[0]!).searchParams.get('redirect_uri')).toBe('https://localhost')
+    const noWindow = await setup({ grant: 'preapproved', scopes: '', endpoint: 'v2' })
+    await expect(noWindow.services.auth.signIn(noWindow.envId)).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining('desktop app') })
+  })
+})
