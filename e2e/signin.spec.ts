@@ -182,3 +182,31 @@ test('a request can skip the environment token or carry one typed by hand', asyn
   await expect(app.page.getByTestId('response-status')).toHaveText(/401/)
   await app.screenshot('request-auth-section')
 })
+
+test('a .pfx is imported into the certificate profile (thumbprint shown), saved encrypted, and signs in', async ({ sandboxApp, dataDir }) => {
+  const { app, info } = sandboxApp
+  const forge = (await import('node-forge')).default
+  const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(readFileSync(info.privateKeyFile, 'utf8')), [forge.pki.certificateFromPem(readFileSync(info.certificateFile, 'utf8'))], 'pfx-pass', { algorithm: '3des' })
+  const pfxFile = `${dataDir}/client.pfx`
+  ;(await import('node:fs')).writeFileSync(pfxFile, Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'))
+  await app.open()
+  const { page } = app
+  await page.getByTestId('env-item-Sandbox').dblclick()
+  await page.getByTestId('env-grant').click()
+  await page.getByText('Client credentials (application user)', { exact: true }).click()
+  await page.getByTestId('env-editor').locator('input[placeholder="00000000-0000-0000-0000-000000000000"]').fill(info.clients.certificate)
+  await page.getByTestId('env-credential').click()
+  await page.getByText('Certificate + private key', { exact: true }).click()
+  await page.getByTestId('pfx-file').setInputFiles(pfxFile)
+  await page.getByTestId('pfx-password').locator('input').fill('pfx-pass')
+  await page.getByTestId('pfx-import').click()
+  await expect(page.getByTestId('env-editor')).toContainText(`SHA-1 thumbprint ${info.certificateThumbprint}`)
+  await app.screenshot('environment-certificate-profile')
+  await page.getByTestId('env-save').click()
+  await expect(page.getByTestId('env-editor')).toBeHidden()
+  for (const file of (await import('node:fs')).readdirSync(`${dataDir}/environments`)) {
+    expect(readFileSync(`${dataDir}/environments/${file}`, 'utf8')).not.toContain('PRIVATE KEY')
+  }
+  await page.getByTestId('sign-in').click()
+  await expect(page.getByTestId('signed-in')).toContainText('Integration (certificate)')
+})

@@ -66,6 +66,10 @@ export const methods = {
   /** The raw access token: only when the user asks to copy it. */
   'auth.accessToken': { input: z.object({ environmentId: id }), output: z.object({ accessToken: z.string() }) },
   'auth.decode': { input: z.object({ token: z.string().max(64 * 1024), orgUrl: z.string().max(2048).optional() }), output: DecodedToken },
+  'auth.importPfx': {
+    input: z.object({ pfxBase64: z.string().max(2 * 1024 * 1024), password: z.string().max(1024) }),
+    output: z.object({ certificatePem: z.string(), privateKeyPem: z.string(), thumbprint: z.string() })
+  },
   'auth.discoverTenant': {
     input: z.object({ orgUrl: z.string().max(2048), caCertificatePem: z.string().max(256 * 1024).default('') }),
     output: z.object({ tenantId: z.string(), authorityHost: z.string(), authorizationUri: z.string() })

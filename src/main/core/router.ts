@@ -2,6 +2,7 @@ import { type z } from 'zod'
 import { methods, isMethodName, type MethodName, type MethodInput, type MethodOutput, type EventName, type EventPayload } from '../../shared/contract'
 import { AppError, type Result } from '../../shared/errors'
 import { decodeToken } from './auth/jwt'
+import { pfxToPem } from './tls/pkcs12'
 import type { Services } from './services'
 
 type Handlers = { [M in MethodName]: (input: z.output<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>> }
@@ -87,6 +88,7 @@ function createHandlers(s: Services): Handlers {
     'auth.signOut': async ({ environmentId }) => ({ signedOut: await s.auth.signOut(environmentId) }),
     'auth.accessToken': async ({ environmentId }) => ({ accessToken: await s.auth.rawAccessToken(environmentId) }),
     'auth.decode': async ({ token, orgUrl }) => decodeToken(token, { orgUrl }),
+    'auth.importPfx': async ({ pfxBase64, password }) => pfxToPem(Buffer.from(pfxBase64, 'base64'), password),
     'auth.discoverTenant': ({ orgUrl, caCertificatePem }) => s.auth.discoverTenant(orgUrl, caCertificatePem),
 
     'sandbox.info': () => s.sandboxInfo(),
