@@ -3,6 +3,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli'
+import { EnvironmentStore } from './core/store/environments'
+import { keyFileSecretBox } from './core/store/secretBox'
+import { SettingsStore } from './core/store/settings'
+import { ensureSandboxEnvironment } from './sandbox/environment'
+import { browserRobot, startSandbox } from './testing/sandbox'
 import { startHttpServer, type TestServer } from './testing/testServer'
 import { readAllFiles, useTempDir } from './testing/tempDir'
 
@@ -12,6 +17,15 @@ beforeAll(async () => {
   server = await startHttpServer()
 })
 afterAll(() => server.close())
+
+/** A running Sandbox and a data folder with its environment, for the sign-in commands. */
+async function sandboxEnvironment() {
+  const dir = tempDir()
+  const sb = await startSandbox()
+  const environments = new EnvironmentStore(dir, keyFileSecretBox(dir))
+  const { environment } = await ensureSandboxEnvironment(environments, new SettingsStore(dir), sb.info)
+  return { dir, sb, environments, environment }
+}
 
 async function cli(args: string[], stdin = '', untilStopped?: (output: () => string) => Promise<void>) {
   let stdout = ''
@@ -145,16 +159,8 @@ describe('orgbench CLI', () => {
   })
 
   it('token, login and logout against the Sandbox: client credentials from the profile and with overrides, errors with the fix', async () => {
-    const dir = tempDir()
-    const { startSandbox } = await import('./testing/sandbox')
-    const { ensureSandboxEnvironment } = await import('./sandbox/environment')
-    const { EnvironmentStore } = await import('./core/store/environments')
-    const { SettingsStore } = await import('./core/store/settings')
-    const { keyFileSecretBox } = await import('./core/store/secretBox')
-    const sb = await startSandbox()
+    const { dir, sb, environments, environment } = await sandboxEnvironment()
     try {
-      const environments = new EnvironmentStore(dir, keyFileSecretBox(dir))
-      const { environment } = await ensureSandboxEnvironment(environments, new SettingsStore(dir), sb.info)
       await environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
 
       const token = await cli(['--data-dir', dir, 'token', '--env', 'Sandbox'])
@@ -197,16 +203,8 @@ describe('orgbench CLI', () => {
   })
 
   it('login with the device code prints the code; with a browser grant it prints the URL and opens it', async () => {
-    const dir = tempDir()
-    const { startSandbox, browserRobot } = await import('./testing/sandbox')
-    const { ensureSandboxEnvironment } = await import('./sandbox/environment')
-    const { EnvironmentStore } = await import('./core/store/environments')
-    const { SettingsStore } = await import('./core/store/settings')
-    const { keyFileSecretBox } = await import('./core/store/secretBox')
-    const sb = await startSandbox()
+    const { dir, sb } = await sandboxEnvironment()
     try {
-      const environments = new EnvironmentStore(dir, keyFileSecretBox(dir))
-      await ensureSandboxEnvironment(environments, new SettingsStore(dir), sb.info)
       const robot = browserRobot(sb)
       let err = ''
       const code = await runCli(['--data-dir', dir, 'login', '--env', 'Sandbox'], { stdout: () => undefined, stderr: (t) => (err += t), readStdin: async () => '', env: {}, openBrowser: robot.open })
