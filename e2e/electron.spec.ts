@@ -44,3 +44,33 @@ test('the Electron app starts hardened and sends a request over IPC', async () =
     rmSync(dataDir, { recursive: true, force: true })
   }
 })
+
+test('the embedded sign-in window signs in with the pre-approved client (against the Sandbox) and closes', async () => {
+  test.skip(!binary, 'No Electron binary is installed here: its download is blocked on this machine (ELECTRON_SKIP_BINARY_DOWNLOAD). The flow itself is unit-tested with a stand-in window.')
+  const dataDir = mkdtempSync(join(tmpdir(), 'orgbench-electron-'))
+  const app = await electron.launch({ executablePath: binary!, args: ['.', '--no-sandbox'], env: { ...process.env, ORGBENCH_DATA_DIR: dataDir } })
+  try {
+    const page = await app.firstWindow()
+    await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true')
+    type Bridge = { orgbench: { invoke(m: string, i: unknown): Promise<{ ok: boolean; value: unknown; error?: unknown }> } }
+    const sandbox = (await page.evaluate(() => (window as unknown as Bridge).orgbench.invoke('sandbox.info', {}))) as { value: { environmentId: string; sandbox: { user: string; password: string } } }
+    const { environmentId, sandbox: info } = sandbox.value
+    await page.evaluate(async (id) => {
+      const bridge = (window as unknown as Bridge).orgbench
+      const list = (await bridge.invoke('env.list', {})).value as { environments: Array<Record<string, unknown> & { id: string }> }
+      const env = list.environments.find((e) => e.id === id)!
+      await bridge.invoke('env.update', { id, environment: { ...env, auth: { grant: 'preapproved', scopes: '', endpoint: 'v2' } } })
+    }, environmentId)
+    const signing = page.evaluate((id) => (window as unknown as Bridge).orgbench.invoke('auth.signIn', { environmentId: id, signInId: 'embedded-1' }), environmentId)
+    const signInWindow = await app.waitForEvent('window')
+    await signInWindow.locator('#username').fill(info.user)
+    await signInWindow.locator('#password').fill(info.password)
+    await signInWindow.locator('#submit').click()
+    const result = (await signing) as { ok: boolean; value: { grant: string; account: { username: string } } }
+    expect(result).toMatchObject({ ok: true, value: { grant: 'preapproved', account: { username: info.user } } })
+    await expect.poll(() => app.windows().length).toBe(1)
+  } finally {
+    await app.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+})

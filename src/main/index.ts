@@ -6,13 +6,13 @@ import { PREFERRED_SANDBOX_PORT, startSandboxFor } from './sandbox'
 import { Services } from './core/services'
 import { bindIpc } from './ipc'
 import { dataDir, electronSecretBox, openExternal } from './platform/electron'
-import { embeddedSignIn } from './platform/signInWindow'
+import { embeddedSignIn, isSignInWindow } from './platform/signInWindow'
 import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './security'
 
 app.enableSandbox()
 
 // Nothing may create windows or navigate anywhere, whichever web contents asks.
-app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal))
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, () => isSignInWindow(contents)))
 
 if (!app.requestSingleInstanceLock()) app.quit()
 

@@ -40,6 +40,16 @@ describe('main window', () => {
     }
   })
 
+  it('leaves the sign-in window\'s navigation to its own rules, but still denies its new windows', () => {
+    const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: vi.fn() })
+    hardenWebContents(contents as never, async () => undefined, () => true)
+    const preventDefault = vi.fn()
+    contents.emit('will-navigate', { preventDefault }, 'https://login.microsoftonline.com/')
+    expect(preventDefault).not.toHaveBeenCalled()
+    const handler = contents.setWindowOpenHandler.mock.calls[0]![0] as (d: { url: string }) => { action: string }
+    expect(handler({ url: 'https://x' })).toEqual({ action: 'deny' })
+  })
+
   it('denies permission requests', () => {
     const callback = vi.fn()
     denyAllPermissions(null, 'media', callback)
@@ -60,5 +70,16 @@ describe('url checks', () => {
     expect(isTrustedRendererUrl('http://localhost:5173/#/x', 'http://localhost:5173')).toBe(true)
     expect(isTrustedRendererUrl('http://localhost:5174/', 'http://localhost:5173')).toBe(false)
     expect(isTrustedRendererUrl('https://evil.example', 'file:///app/out/renderer/index.html')).toBe(false)
+  })
+})
+
+describe('the embedded sign-in window', () => {
+  it('may go to https anywhere and to http on loopback only', async () => {
+    const { allowedInSignInWindow } = await import('./platform/signInWindowRules')
+    expect(allowedInSignInWindow('https://login.microsoftonline.com/common/oauth2/v2.0/authorize')).toBe(true)
+    expect(allowedInSignInWindow('http://127.0.0.1:44312/tid/oauth2/v2.0/authorize')).toBe(true)
+    expect(allowedInSignInWindow('http://evil.example/')).toBe(false)
+    expect(allowedInSignInWindow('file:///etc/passwd')).toBe(false)
+    expect(allowedInSignInWindow('javascript:alert(1)')).toBe(false)
   })
 })

@@ -53,14 +53,21 @@ export function isTrustedRendererUrl(url: string, trustedOrigin: string): boolea
 
 export type OpenExternal = (url: string) => Promise<void>
 
-/** No navigation away from the app, no new windows; http(s) links open in the system browser. */
-export function hardenWebContents(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, openExternal: OpenExternal): void {
+/**
+ * No navigation away from the app, no new windows; http(s) links open in the system browser.
+ * `navigatesOnItsOwn` exempts the embedded sign-in window, whose navigation its own rules decide.
+ */
+export function hardenWebContents(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, openExternal: OpenExternal, navigatesOnItsOwn: () => boolean = () => false): void {
   contents.setWindowOpenHandler(({ url }) => {
     if (isExternalUrlAllowed(url)) void openExternal(url)
     return { action: 'deny' }
   })
-  contents.on('will-navigate', (event) => event.preventDefault())
-  contents.on('will-redirect', (event) => event.preventDefault())
+  contents.on('will-navigate', (event) => {
+    if (!navigatesOnItsOwn()) event.preventDefault()
+  })
+  contents.on('will-redirect', (event) => {
+    if (!navigatesOnItsOwn()) event.preventDefault()
+  })
   contents.on('will-attach-webview', (event) => event.preventDefault())
 }
 

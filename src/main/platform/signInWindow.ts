@@ -1,7 +1,14 @@
 import { BrowserWindow, session } from 'electron'
 import { AppError } from '../../shared/errors'
+import { allowedInSignInWindow } from './signInWindowRules'
 
 let counter = 0
+const signInContents = new WeakSet<object>()
+
+/** Whether these web contents belong to a sign-in window (the app-wide navigation guard leaves them to their own rules). */
+export function isSignInWindow(contents: object): boolean {
+  return signInContents.has(contents)
+}
 
 /**
  * The one embedded window OrgBench opens: Microsoft's sign-in page for the pre-approved Dataverse client, whose
@@ -21,6 +28,7 @@ export async function embeddedSignIn(url: string, redirectPrefix: string, signal
     autoHideMenuBar: true,
     webPreferences: { partition, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, javascript: true }
   })
+  signInContents.add(window.webContents)
   return new Promise<string>((resolve, reject) => {
     let done = false
     const finish = (result: { url?: string; error?: AppError }) => {
@@ -38,7 +46,7 @@ export async function embeddedSignIn(url: string, redirectPrefix: string, signal
       if (target.startsWith(redirectPrefix)) {
         event.preventDefault()
         finish({ url: target })
-      } else if (!/^https:\/\//i.test(target)) {
+      } else if (!allowedInSignInWindow(target)) {
         event.preventDefault()
       }
     }
