@@ -14,7 +14,9 @@ app.enableSandbox()
 // Nothing may create windows or navigate anywhere, whichever web contents asks.
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, () => isSignInWindow(contents)))
 
-if (!app.requestSingleInstanceLock()) app.quit()
+// A second launch hands over to the running window (see 'second-instance') and quits.
+const primary = app.requestSingleInstanceLock()
+if (!primary) app.quit()
 
 async function start(): Promise<void> {
   await app.whenReady()
@@ -55,7 +57,9 @@ async function start(): Promise<void> {
   else await window.loadFile(rendererFile)
 }
 
-start().catch((error: unknown) => {
-  console.error('OrgBench failed to start', error)
-  app.exit(1)
-})
+if (primary) {
+  start().catch((error: unknown) => {
+    console.error('OrgBench failed to start', error)
+    app.exit(1)
+  })
+}
