@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { DecodedToken, SignInProgress, TokenView } from './auth'
-import { EnvironmentInput, EnvironmentView, StoreProblem } from './environment'
+import { EnvironmentInput, EnvironmentView, OrgUrl, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo } from './sandbox'
 import { Settings, SettingsPatch } from './settings'
@@ -71,7 +71,7 @@ export const methods = {
     output: z.object({ certificatePem: z.string(), privateKeyPem: z.string(), thumbprint: z.string() })
   },
   'auth.discoverTenant': {
-    input: z.object({ orgUrl: z.string().max(2048), caCertificatePem: z.string().max(256 * 1024).default('') }),
+    input: z.object({ orgUrl: OrgUrl, caCertificatePem: z.string().max(256 * 1024).default('') }),
     output: z.object({ tenantId: z.string(), authorityHost: z.string(), authorizationUri: z.string() })
   },
 

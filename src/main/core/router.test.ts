@@ -71,4 +71,25 @@ describe('router', () => {
       await server.close()
     }
   })
+
+  it('explains a malformed org URL for tenant discovery instead of failing inside', async () => {
+    const { router: r } = router()
+    expect(await r.call('auth.discoverTenant', { orgUrl: 'contoso.crm.dynamics.com' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('is not a URL') } })
+    expect(await r.call('auth.discoverTenant', { orgUrl: 'http://contoso.crm.dynamics.com' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('must use https') } })
+  })
+
+  it('explains an org that does not answer like Dataverse', async () => {
+    const { router: r } = router()
+    const { startHttpsServer } = await import('../testing/testServer')
+    const { createCertificateAuthority, issueServerCertificate } = await import('./tls/certificates')
+    const ca = await createCertificateAuthority('router test')
+    const cert = await issueServerCertificate(ca, ['127.0.0.1'])
+    const server = await startHttpsServer(cert.certPem, cert.keyPem)
+    try {
+      expect(await r.call('auth.discoverTenant', { orgUrl: server.url, caCertificatePem: ca.certPem })).toMatchObject({ ok: false, error: { code: 'sign_in_failed', message: expect.stringContaining('did not answer with a Dataverse sign-in challenge (status 404)') } })
+    } finally {
+      await server.close()
+    }
+  })
 })
+

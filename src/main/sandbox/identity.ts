@@ -440,10 +440,10 @@ export class IdentityProvider {
   }
 
   private async completeAuthorize(flow: Flow, user: SeedUser, req: SandboxRequest): Promise<SandboxResponse> {
-    return this.deliver(flow.redirectUri, flow.responseMode, await this.completeAuthorizeTokens(flow, user), req)
+    return this.deliver(flow.redirectUri, flow.responseMode, await this.completeAuthorizeTokens(flow, user))
   }
 
-  private deliver(redirectUri: string, mode: Flow['responseMode'], fields: Record<string, string>, _req: SandboxRequest): SandboxResponse {
+  private deliver(redirectUri: string, mode: Flow['responseMode'], fields: Record<string, string>): SandboxResponse {
     if (mode === 'form_post') {
       const page = formPostPage(redirectUri, fields)
       return { status: 200, headers: page.headers, body: page.html }
@@ -462,7 +462,7 @@ export class IdentityProvider {
     const fields: Record<string, string> = { error: error.error, error_description: shaped.body.error_description, error_uri: shaped.body.error_uri }
     if (error.suberror) fields.error_subcode = error.suberror
     if (state !== null) fields.state = state
-    return this.deliver(redirectUri, mode, fields, req)
+    return this.deliver(redirectUri, mode, fields)
   }
 
   // ── Token endpoint ─────────────────────────────────────────────────────────

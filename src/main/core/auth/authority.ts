@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors'
-import { CLOUDS, WEB_API_PATH } from '../../../shared/environment'
+import { CLOUDS } from '../../../shared/environment'
 import type { StoredEnvironment } from '../store/environments'
 
 export interface ResolvedAuthority {
@@ -8,9 +8,6 @@ export interface ResolvedAuthority {
   /** Hosts msal must trust without online instance discovery (custom authorities, ADFS, the Sandbox). */
   knownAuthorities: string[]
   kind: 'entra' | 'adfs' | 'custom'
-  /** The v1/v2 authorize endpoints, for the implicit grant (which we run ourselves). */
-  authorizeV1: string
-  authorizeV2: string
 }
 
 /** The authority of an environment: its cloud's login host + tenant, or its custom authority (ADFS, OIDC, the Sandbox). */
@@ -20,13 +17,18 @@ export function resolveAuthority(env: Pick<StoredEnvironment, 'cloud' | 'tenant'
     const url = new URL(env.authorityUrl)
     const base = url.href.replace(/\/+$/, '')
     const adfs = /\/adfs$/i.test(url.pathname.replace(/\/+$/, ''))
-    return { authority: base, knownAuthorities: [url.host], kind: adfs ? 'adfs' : 'custom', authorizeV1: `${base}/oauth2/authorize`, authorizeV2: adfs ? `${base}/oauth2/authorize` : `${base}/oauth2/v2.0/authorize` }
+    return { authority: base, knownAuthorities: [url.host], kind: adfs ? 'adfs' : 'custom' }
   }
   const host = CLOUDS[env.cloud].authorityHost!
   const tenant = env.tenant.trim()
   if (!tenant && options.needsTenant) throw new AppError('invalid_input', 'App-only sign-in (client credentials) needs the tenant: set the tenant id or domain in the environment, or use "Discover tenant".')
   const base = `${host}/${tenant || 'organizations'}`
-  return { authority: base, knownAuthorities: [], kind: 'entra', authorizeV1: `${base}/oauth2/authorize`, authorizeV2: `${base}/oauth2/v2.0/authorize` }
+  return { authority: base, knownAuthorities: [], kind: 'entra' }
+}
+
+/** Where the authority publishes its OpenID configuration: v2 under /v2.0 (Entra and the Sandbox); v1 and ADFS at the root. */
+export function openIdConfigurationUrl(authority: ResolvedAuthority, version: 'v1' | 'v2'): string {
+  return version === 'v2' && authority.kind !== 'adfs' ? `${authority.authority}/v2.0/.well-known/openid-configuration` : `${authority.authority}/.well-known/openid-configuration`
 }
 
 /** The scopes to request: the profile's, or the org's `/.default`. */
@@ -52,5 +54,3 @@ export function parseChallenge(header: string | undefined): { authorizationUri: 
     return null
   }
 }
-
-export const DISCOVERY_PATH = `${WEB_API_PATH}/`

@@ -62,7 +62,7 @@ describe('LoopbackListener', () => {
 
   it('times out, cancels, and explains a port in use', async () => {
     const slow = await LoopbackListener.start({ port: 0, timeoutMs: 100 })
-    await expect(slow.wait()).rejects.toMatchObject({ code: 'timeout' })
+    await expect(slow.wait()).rejects.toMatchObject({ code: 'timeout', message: 'No sign-in response arrived within 100 ms. Start the sign-in again.' })
     const controller = new AbortController()
     const cancelled = await LoopbackListener.start({ port: 0, timeoutMs: 5000, signal: controller.signal })
     controller.abort()

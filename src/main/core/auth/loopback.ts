@@ -3,6 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AppError } from '../../../shared/errors'
 import type { HeaderList } from '../../../shared/http'
+import { formatMs } from '../http/errors'
 
 export interface CallbackResult {
   /** Query, form_post body or fragment parameters, merged. */
@@ -89,7 +90,7 @@ export class LoopbackListener {
     })
     const listener = new LoopbackListener(server, port, options)
     server.on('request', (req, res) => listener.handle(req, res))
-    listener.timer = setTimeout(() => listener.fail(new AppError('timeout', `No sign-in response arrived within ${Math.round(options.timeoutMs / 60000) || options.timeoutMs / 1000 + ' s'}${options.timeoutMs >= 60000 ? ' min' : ''}. Start the sign-in again.`)), options.timeoutMs)
+    listener.timer = setTimeout(() => listener.fail(new AppError('timeout', `No sign-in response arrived within ${formatMs(options.timeoutMs)}. Start the sign-in again.`)), options.timeoutMs)
     listener.timer.unref?.()
     if (options.signal) {
       if (options.signal.aborted) listener.fail(new AppError('cancelled', 'The sign-in was cancelled.'))

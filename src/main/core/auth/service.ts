@@ -8,7 +8,7 @@ import type { RequestExecutor, SendTarget } from '../http/executor'
 import type { SecretBox } from '../ports'
 import type { EnvironmentStore, StoredEnvironment } from '../store/environments'
 import { explainAadsts } from './aadsts'
-import { parseChallenge, resolveAuthority, scopesFor, type ResolvedAuthority } from './authority'
+import { openIdConfigurationUrl, parseChallenge, resolveAuthority, scopesFor, type ResolvedAuthority } from './authority'
 import { TokenCacheStore, type StoredToken } from './cache'
 import { authorizationCode } from './grants/authorizationCode'
 import { implicit } from './grants/implicit'
@@ -161,7 +161,7 @@ export class AuthService {
         confidentialApp: (clientId, credential) => this.app(environmentId, authority, clientId, credential, network) as ConfidentialClientApplication,
         openBrowser: (url) => this.ports.openBrowser(url),
         openIdConfiguration: async (version) => {
-          const url = version === 'v2' && authority.kind === 'entra' ? `${authority.authority}/v2.0/.well-known/openid-configuration` : version === 'v2' && authority.kind === 'custom' ? `${authority.authority}/v2.0/.well-known/openid-configuration` : `${authority.authority}/.well-known/openid-configuration`
+          const url = openIdConfigurationUrl(authority, version)
           const response = await network.sendGetRequestAsync<{ authorization_endpoint?: string; token_endpoint?: string }>(url)
           if (response.status !== 200 || !response.body.authorization_endpoint) throw new AppError('sign_in_failed', `The authority's OpenID configuration (${url}) answered ${response.status} without an authorization endpoint: check the cloud, tenant and authority URL.`)
           return { authorization_endpoint: response.body.authorization_endpoint, token_endpoint: response.body.token_endpoint ?? '' }

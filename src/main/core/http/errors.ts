@@ -49,6 +49,8 @@ export function explainNetworkError(error: unknown, url: URL, context: { timeout
   return new AppError('network_error', `The request to ${url.host} failed: ${detail || String(error)}`, { code })
 }
 
+/** "250 ms", "30 s", "5 min": how long a limit is, for messages. */
 export function formatMs(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`
   return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHttpServer, startHttpsServer, type TestServer } from '../../testing/testServer'
 import { TrafficLog } from '../capture/trafficLog'
 import { createCertificateAuthority, issueServerCertificate } from '../tls/certificates'
+import { formatMs } from './errors'
 import { prepareRequest, RequestExecutor, type SendTarget } from './executor'
 
 let server: TestServer
@@ -72,6 +73,12 @@ describe('prepareRequest', () => {
   it('ignores a body on GET and rejects invalid header names', () => {
     expect(prepareRequest({ method: 'GET', url: 'http://h', body: 'x' }, new Map()).body).toBeNull()
     expect(() => prepareRequest({ method: 'GET', url: 'http://h', headers: [{ key: 'Bad Header', value: 'x', enabled: true }] }, new Map())).toThrow(/not a valid header name/)
+  })
+})
+
+describe('formatMs', () => {
+  it('says limits the way people do', () => {
+    expect([250, 1000, 30_000, 90_000, 300_000].map(formatMs)).toEqual(['250 ms', '1 s', '30 s', '90 s', '5 min'])
   })
 })
 

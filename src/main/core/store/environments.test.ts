@@ -133,4 +133,15 @@ describe('EnvironmentStore', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => s.create({ name: `E${i}`, orgUrl: 'https://x.crm.dynamics.com' })))
     expect(readdirSync(join(dir, 'environments'))).toHaveLength(10)
   })
+
+  it('decrypts variables once per version of the environment, and follows a change', async () => {
+    const { store: s } = store()
+    const env = await s.create({ name: 'E', orgUrl: 'https://e.crm.dynamics.com', variables: [{ key: 'k', value: 'one', secret: true }] })
+    const first = await s.resolveVariables(env.id)
+    expect(await s.resolveVariables(env.id)).toBe(first)
+    const view = await s.get(env.id)
+    await s.update(env.id, { ...view, variables: [{ ...view.variables[0]!, value: 'two' }] })
+    expect((await s.resolveVariables(env.id)).get('k')).toBe('two')
+  })
 })
+

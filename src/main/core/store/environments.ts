@@ -84,6 +84,8 @@ export class EnvironmentStore {
   private problems: StoreProblem[] = []
   private queue: Promise<unknown> = Promise.resolve()
   private readonly listeners = new Set<Listener>()
+  /** Decrypted variables per environment, valid while its updatedAt is unchanged (every request needs them). */
+  private readonly resolved = new Map<string, { updatedAt: string; values: Map<string, string> }>()
 
   constructor(
     dataDir: string,
@@ -123,6 +125,7 @@ export class EnvironmentStore {
   /** Forget what was read, so the next call reads the files again (another process may have changed them). */
   invalidate(): void {
     this.cache = null
+    this.resolved.clear()
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -233,11 +236,14 @@ export class EnvironmentStore {
   /** Enabled variables with secret values decrypted: only main uses this, to substitute `{{name}}`. */
   async resolveVariables(id: string): Promise<Map<string, string>> {
     const env = await this.getStored(id)
+    const cached = this.resolved.get(id)
+    if (cached && cached.updatedAt === env.updatedAt) return cached.values
     const result = new Map<string, string>()
     for (const v of env.variables) {
       if (!v.enabled) continue
       result.set(v.key, v.secret ? (v.encrypted ? this.secrets.decrypt(v.encrypted) : '') : v.value)
     }
+    this.resolved.set(id, { updatedAt: env.updatedAt, values: result })
     return result
   }
 
@@ -287,6 +293,7 @@ export class EnvironmentStore {
   }
 
   private async write(env: StoredEnvironment): Promise<void> {
+    this.resolved.delete(env.id)
     try {
       await writeFileAtomic(this.fileOf(env.id), formatJson(env))
     } catch (error) {

@@ -1,0 +1,28 @@
+import { SignJWT } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { decodeToken } from './jwt'
+
+const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode('k'.repeat(32)))
+const now = 1_800_000_000
+
+describe('decodeToken', () => {
+  it('decodes a delegated Dataverse token: header, claims with meanings, audience, scopes, identity', async () => {
+    const d = decodeToken(await sign({ aud: 'https://org.crm.dynamics.com', scp: 'user_impersonation', upn: 'u@x', exp: now + 600, iat: now }), { orgUrl: 'https://org.crm.dynamics.com/', now })
+    expect(d).toMatchObject({ kind: 'jwt', header: { alg: 'HS256' }, audience: 'https://org.crm.dynamics.com', scopes: ['user_impersonation'], identity: 'user', expiresAt: now + 600, warnings: [] })
+    expect(d.kind === 'jwt' && d.explained.find((c) => c.claim === 'aud')?.meaning).toContain('must be the org URL')
+  })
+
+  it('warns about the most common mistake, a token for another audience, and about expiry', async () => {
+    const d = decodeToken(`Bearer ${await sign({ aud: '00000003-0000-0000-c000-000000000000', exp: now - 300 })}`, { orgUrl: 'https://org.crm.dynamics.com', now })
+    expect(d.kind === 'jwt' && d.warnings).toEqual(['Expired 5 min ago.', expect.stringContaining('Ask for the scope https://org.crm.dynamics.com/.default')])
+  })
+
+  it('recognises app-only tokens and lists roles', async () => {
+    const d = decodeToken(await sign({ aud: 'https://o', idtyp: 'app', appid: 'a', roles: ['Read.All'] }))
+    expect(d).toMatchObject({ identity: 'app', roles: ['Read.All'], scopes: [] })
+  })
+
+  it('reports opaque tokens as opaque, not as an error', () => {
+    expect(decodeToken('EwBwA8l6BAAU-not-a-jwt')).toEqual({ kind: 'opaque', length: 22, note: expect.stringContaining('not an error') })
+  })
+})
