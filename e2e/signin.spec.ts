@@ -67,26 +67,21 @@ test('authorization code + PKCE in the browser; the token is attached, inspected
   await app.screenshot('traffic-sign-in')
 })
 
-test('implicit, v2 with the fragment relayed to the loopback', async ({ sandboxApp }) => {
-  const { app, info } = sandboxApp
-  await useProfile(sandboxApp, { grant: 'implicit', clientId: info.clients.implicit, scopes: '', endpoint: 'v2', responseMode: 'fragment' })
-  await app.open()
-  await app.page.getByTestId('sign-in').click()
-  await signInInBrowser(app, info.user, info.password)
-  await expect(app.page.getByTestId('signed-in')).toContainText(info.user)
-  await sendWhoAmI(app)
-})
-
-test('implicit, v1 resource= with form_post', async ({ sandboxApp }) => {
-  const { app, info } = sandboxApp
-  await useProfile(sandboxApp, { grant: 'implicit', clientId: info.clients.implicit, scopes: '', endpoint: 'v1', responseMode: 'form_post' })
-  await app.open()
-  await app.page.getByTestId('sign-in').click()
-  await signInInBrowser(app, info.user, info.password)
-  await expect(app.page.getByTestId('signed-in')).toBeVisible()
-  expect(new URL(app.browserPages[0]!.url()).port).not.toBe('')
-  await sendWhoAmI(app)
-})
+for (const [endpoint, responseMode, how] of [
+  ['v2', 'fragment', 'v2 scope= with the fragment relayed to the loopback'],
+  ['v1', 'form_post', 'v1 resource= with form_post']
+] as const) {
+  test(`implicit, ${how}`, async ({ sandboxApp }) => {
+    const { app, info } = sandboxApp
+    await useProfile(sandboxApp, { grant: 'implicit', clientId: info.clients.implicit, scopes: '', endpoint, responseMode })
+    await app.open()
+    await app.page.getByTestId('sign-in').click()
+    await signInInBrowser(app, info.user, info.password)
+    await expect(app.page.getByTestId('signed-in')).toContainText(info.user)
+    expect(new URL(app.browserPages[0]!.url()).port).not.toBe('')
+    await sendWhoAmI(app)
+  })
+}
 
 test('client credentials with a secret: the token is fetched when the request is sent', async ({ sandboxApp }) => {
   const { app, info } = sandboxApp
