@@ -402,7 +402,7 @@ export class IdentityProvider {
       }
       return { status: 200, headers: PAGE_HEADERS, body: messagePage('You have signed in', `You have signed in to ${flow.app.name} on your device. You may now close this window.`) }
     }
-    return this.completeAuthorize(flow, user, req)
+    return this.completeAuthorize(flow, user)
   }
 
   private async completeAuthorizeTokens(flow: Flow, user: SeedUser): Promise<Record<string, string>> {
@@ -439,7 +439,7 @@ export class IdentityProvider {
     return fields
   }
 
-  private async completeAuthorize(flow: Flow, user: SeedUser, req: SandboxRequest): Promise<SandboxResponse> {
+  private async completeAuthorize(flow: Flow, user: SeedUser): Promise<SandboxResponse> {
     return this.deliver(flow.redirectUri, flow.responseMode, await this.completeAuthorizeTokens(flow, user))
   }
 
