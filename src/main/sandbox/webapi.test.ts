@@ -133,6 +133,13 @@ describe('queries', () => {
     expect((await sb.api('GET', '/accounts?$skip=5', app)).json<{ error: { message: string } }>().error.message).toBe('The query parameter $skip is not supported.')
   })
 
+  it('answers 3,000 nested parentheses in $filter with 400, as Dataverse does (not 500)', async () => {
+    const filter = `${'('.repeat(3000)}name eq 'x'${')'.repeat(3000)}`
+    const r = await sb.api('GET', `/accounts?$filter=${encodeURIComponent(filter)}`, app)
+    expect(r.status).toBe(400)
+    expect(r.json()).toEqual({ error: { code: '0x80060888', message: 'Recursion depth exceeded allowed limit.' } })
+  })
+
   it('$orderby, $top and $count', async () => {
     const r = (await sb.api('GET', '/accounts?$select=name,revenue&$orderby=revenue desc,name asc&$top=5&$count=true', app)).json<Collection>()
     expect(r.value).toHaveLength(5)

@@ -29,6 +29,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}(?![\dT])/
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?/
 const WORD = /^[A-Za-z_][\w.]*(\/[A-Za-z_]\w*)*/
 
+/** Microsoft.OData's default FilterLimit, which Dataverse's parser keeps: deeper nesting is a 400, never a stack overflow. */
+export const MAX_FILTER_DEPTH = 800
+/** Dataverse accepts URLs up to 32,768 characters; a $filter cannot be longer than that. */
+export const MAX_FILTER_LENGTH = 32_768
+
 function syntaxError(text: string, pos: number): Error {
   return dv.badRequest(`Syntax error at position ${pos} in '${text}'.`)
 }
@@ -96,8 +101,13 @@ const OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le'])
 const OP_NAMES: Record<CompareOp, string> = { eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual' }
 
 export function parseFilter(text: string, table: Table): FilterNode {
+  if (text.length > MAX_FILTER_LENGTH) throw dv.badRequest(`The $filter is ${text.length} characters long; a request URL can be at most ${MAX_FILTER_LENGTH} characters. Send long queries in a $batch request body.`)
   const tokens = tokenize(text)
   let at = 0
+  let depth = 0
+  const enter = () => {
+    if (++depth > MAX_FILTER_DEPTH) throw dv.badRequest('Recursion depth exceeded allowed limit.')
+  }
   const peek = () => tokens[at]!
   const next = () => tokens[at++]!
   const expect = (type: Token['type']) => {
@@ -152,7 +162,9 @@ export function parseFilter(text: string, table: Table): FilterNode {
   function primary(): FilterNode {
     if (peek().type === '(') {
       next()
+      enter()
       const inner = orExpr()
+      depth--
       expect(')')
       return inner
     }
@@ -182,7 +194,10 @@ export function parseFilter(text: string, table: Table): FilterNode {
   function notExpr(): FilterNode {
     if (isWord('not')) {
       next()
-      return { kind: 'not', operand: notExpr() }
+      enter()
+      const operand = notExpr()
+      depth--
+      return { kind: 'not', operand }
     }
     return primary()
   }
