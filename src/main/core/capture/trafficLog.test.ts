@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
+import { findSecrets, listFiles } from '../../testing/scan'
 import { useTempDir } from '../../testing/tempDir'
 import { maskValue, redactBody, redactHeaders, redactUrl } from './redact'
 import { TrafficLog, type ExchangeRecord } from './trafficLog'
@@ -100,18 +101,52 @@ describe('TrafficLog', () => {
     }
   })
 
-  it('keeps large bodies inline up to its limit and spills them whole to disk', async () => {
+  it('keeps large bodies inline up to its limit and spills them whole to disk, encrypted; reads them back whole', async () => {
     const dir = tempDir()
     const log = new TrafficLog({ inlineLimit: 1024, spillDir: dir })
-    const big = Buffer.alloc(5000, 'a')
-    const s = log.record(record({ responseBody: { bytes: big, contentType: 'text/plain', truncated: false } }))
+    const secret = `sv-${Date.now()}-value`
+    const big = Buffer.from(`${secret}|${'a'.repeat(5000)}|${secret}`)
+    const sent = Buffer.from(`token=${secret}&${'b'.repeat(3000)}`)
+    const s = log.record(record({ method: 'POST', requestBody: { bytes: sent, contentType: 'text/plain' }, responseBody: { bytes: big, contentType: 'text/plain', truncated: false } }))
     const entry = log.get(s.id)!
-    expect(entry.responseBody).toMatchObject({ size: 5000, truncated: true, spilled: true })
+    expect(entry.responseBody).toMatchObject({ size: big.length, truncated: true, spilled: true })
     expect(entry.responseBody!.text).toHaveLength(1024)
-    await vi.waitFor(() => expect(existsSync(`${dir}/${s.id}.response.body`)).toBe(true))
-    await vi.waitFor(() => expect(readFileSync(`${dir}/${s.id}.response.body`).length).toBe(5000))
+    await log.settled()
+    const files = listFiles(dir)
+    expect(files).toHaveLength(2)
+    expect(findSecrets(dir, { secret })).toEqual([])
+    const whole = (await log.getWhole(s.id, true))!
+    expect(whole.responseBody).toMatchObject({ text: big.toString(), size: big.length, truncated: false, spilled: true })
+    expect(whole.requestBody).toMatchObject({ text: sent.toString(), truncated: false })
+    expect(await log.getWhole('nope')).toBeNull()
     log.clear()
-    await vi.waitFor(() => expect(existsSync(`${dir}/${s.id}.response.body`)).toBe(false))
+    await log.settled()
+    expect(listFiles(dir)).toEqual([])
+    await expect(log.getWhole(s.id)).resolves.toBeNull()
+  })
+
+  it('deletes spilled bodies with the entries it drops, and all of them at close', async () => {
+    const dir = tempDir()
+    const log = new TrafficLog({ inlineLimit: 100, spillDir: dir, maxEntries: 2 })
+    const big = () => record({ responseBody: { bytes: Buffer.alloc(500, 'z'), contentType: 'text/plain', truncated: false } })
+    const first = log.record(big())
+    log.record(big())
+    await log.settled()
+    expect(listFiles(dir)).toHaveLength(2)
+    log.record(big())
+    await log.settled()
+    expect(listFiles(dir)).toHaveLength(2)
+    expect(listFiles(dir).some((f) => f.includes(first.id))).toBe(false)
+    await log.close()
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('keeps only the inline part of a large body in memory, not the whole buffer', () => {
+    const log = new TrafficLog({ inlineLimit: 1024 })
+    const s = log.record(record({ responseBody: { bytes: Buffer.alloc(200_000, 'q'), contentType: 'text/plain', truncated: false } }))
+    const kept = (log as unknown as { byId: Map<string, { responseBody: { bytes: Uint8Array } }> }).byId.get(s.id)!.responseBody.bytes
+    expect(kept.byteLength).toBe(1024)
+    expect(kept.buffer.byteLength).toBeLessThan(200_000)
   })
 
   it('clears and tells listeners', () => {

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto'
-import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
 import type { HeaderList, Timings } from '../../../shared/http'
 import type { CapturedBody, EntryKind, EntrySummary, TrafficEntry } from '../../../shared/traffic'
 import { decodeBody } from '../http/body'
 import { redactBody, redactHeaders, redactUrl } from './redact'
+import { SpillStore } from './spill'
 
-/** A body as captured: the first `inlineLimit` bytes in memory, the whole of it on disk when larger. */
+/** A body as captured: the first `inlineLimit` bytes in memory, the whole of it on disk (encrypted) when larger. */
 interface RawBody {
   bytes: Uint8Array
   size: number
   contentType: string
   /** The sender or receiver cut the body (e.g. the response size limit). */
   truncated: boolean
-  spillFile: string | null
+  /** Its name in the spill store, when the whole body is there. */
+  spilled: string | null
 }
 
 export interface ExchangeRecord {
@@ -50,8 +50,10 @@ export interface TrafficLogOptions {
   maxEntries?: number
   /** Bytes of each body kept in memory. */
   inlineLimit?: number
-  /** Where bodies larger than `inlineLimit` are written whole. No spill when null. */
+  /** Where bodies larger than `inlineLimit` are written whole, encrypted (see SpillStore). No spill when null. */
   spillDir?: string | null
+  /** Told when a large body could not be written or deleted. */
+  onError?: (error: unknown) => void
   /** How long new entries wait to be announced together. */
   batchMs?: number
 }
@@ -66,7 +68,7 @@ export class TrafficLog {
   private seq = 0
   private readonly maxEntries: number
   private readonly inlineLimit: number
-  private readonly spillDir: string | null
+  private readonly spill: SpillStore | null
   private readonly batchMs: number
   private readonly listeners = new Set<AddedListener>()
   private readonly clearedListeners = new Set<() => void>()
@@ -76,7 +78,7 @@ export class TrafficLog {
   constructor(options: TrafficLogOptions = {}) {
     this.maxEntries = options.maxEntries ?? 5000
     this.inlineLimit = options.inlineLimit ?? 1024 * 1024
-    this.spillDir = options.spillDir ?? null
+    this.spill = options.spillDir ? new SpillStore(options.spillDir, options.onError) : null
     this.batchMs = options.batchMs ?? 50
   }
 
@@ -141,16 +143,11 @@ export class TrafficLog {
   }
 
   private keepBody(id: string, which: string, bytes: Uint8Array, contentType: string, truncated: boolean): RawBody {
-    if (bytes.byteLength <= this.inlineLimit || !this.spillDir) {
-      return { bytes: bytes.byteLength <= this.inlineLimit ? bytes : bytes.subarray(0, this.inlineLimit), size: bytes.byteLength, contentType, truncated, spillFile: null }
-    }
-    const spillFile = join(this.spillDir, `${id}.${which}.body`)
-    const dir = this.spillDir
-    void fs
-      .mkdir(dir, { recursive: true })
-      .then(() => fs.writeFile(spillFile, bytes, { mode: 0o600 }))
-      .catch(() => undefined)
-    return { bytes: bytes.subarray(0, this.inlineLimit), size: bytes.byteLength, contentType, truncated, spillFile }
+    if (bytes.byteLength <= this.inlineLimit) return { bytes, size: bytes.byteLength, contentType, truncated, spilled: null }
+    const name = `${id}.${which}`
+    const spilled = this.spill?.put(name, bytes) ? name : null
+    // A copy: a view would keep the whole body in memory for as long as the entry lives.
+    return { bytes: Buffer.from(bytes.subarray(0, this.inlineLimit)), size: bytes.byteLength, contentType, truncated, spilled }
   }
 
   private evict(): void {
@@ -168,7 +165,7 @@ export class TrafficLog {
   private drop(entry: StoredEntry): void {
     this.byId.delete(entry.summary.id)
     for (const body of [entry.requestBody, entry.responseBody]) {
-      if (body?.spillFile) void fs.rm(body.spillFile, { force: true }).catch(() => undefined)
+      if (body?.spilled) this.spill?.delete(body.spilled)
     }
   }
 
@@ -223,6 +220,32 @@ export class TrafficLog {
     }
   }
 
+  /** The whole entry with its large bodies read back whole from the spill store; secrets masked unless `reveal`. */
+  async getWhole(id: string, reveal = false): Promise<TrafficEntry | null> {
+    const entry = this.byId.get(id)
+    const view = this.get(id, reveal)
+    if (!entry || !view || !this.spill) return view
+    const spill = this.spill
+    const masked = [...view.masked]
+    const whole = async (body: RawBody | null, where: string): Promise<CapturedBody | null> => {
+      if (!body?.spilled) return null
+      return viewBody({ ...body, bytes: await spill.get(body.spilled) }, reveal, where, masked)
+    }
+    const [requestBody, responseBody] = await Promise.all([whole(entry.requestBody, 'request body'), whole(entry.responseBody, 'response body')])
+    return { ...view, requestBody: requestBody ?? view.requestBody, responseBody: responseBody ?? view.responseBody, masked: [...new Set(masked)] }
+  }
+
+  /** Resolves once every large body written or deleted so far is on disk or gone. */
+  async settled(): Promise<void> {
+    await this.spill?.settle()
+  }
+
+  /** At exit: announce what is pending and delete every spilled body. */
+  async close(): Promise<void> {
+    this.flush()
+    await this.spill?.close()
+  }
+
   clear(): number {
     const count = this.byId.size
     for (const entry of this.byId.values()) this.drop(entry)
@@ -242,7 +265,7 @@ function viewBody(body: RawBody, reveal: boolean, where: string, masked: string[
     text,
     size: body.size,
     truncated: body.truncated || body.bytes.byteLength < body.size,
-    spilled: body.spillFile !== null,
+    spilled: body.spilled !== null,
     contentType: body.contentType
   }
 }
