@@ -1,3 +1,4 @@
+/// <reference types="electron-vite/node" />
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
@@ -8,6 +9,9 @@ import { bindIpc } from './ipc'
 import { dataDir, electronSecretBox, openExternal } from './platform/electron'
 import { embeddedSignIn, isSignInWindow } from './platform/signInWindow'
 import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './security'
+// resources/ is electron-vite's public dir for main: `?asset` yields the file's path relative to the built main process (dev and built app).
+import iconIco from '../../resources/icon.ico?asset'
+import iconPng from '../../resources/icon.png?asset'
 
 app.enableSandbox()
 
@@ -31,7 +35,9 @@ async function start(): Promise<void> {
   })
   if (sandbox) services.attachSandbox(sandbox.port)
 
-  const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')))
+  // Windows draws its title bar and taskbar best from the .ico; macOS takes the Dock icon from the app bundle, so set it when unbundled.
+  const window = new BrowserWindow({ ...mainWindowOptions(join(__dirname, '../preload/index.js')), icon: process.platform === 'win32' ? iconIco : iconPng })
+  if (process.platform === 'darwin' && !app.isPackaged) app.dock?.setIcon(iconPng)
   const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
   const rendererFile = join(__dirname, '../renderer/index.html')
   const trustedUrl = devUrl ?? pathToFileURL(rendererFile).href
