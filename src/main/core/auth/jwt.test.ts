@@ -1,9 +1,15 @@
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { DecodedToken } from '../../../shared/auth'
+import { useTempDir } from '../../testing/tempDir'
+import { createRouter } from '../router'
+import { Services } from '../services'
+import { keyFileSecretBox } from '../store/secretBox'
 import { decodeToken } from './jwt'
 
 const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode('k'.repeat(32)))
 const now = 1_800_000_000
+const tempDir = useTempDir()
 
 describe('decodeToken', () => {
   it('decodes a delegated Dataverse token: header, claims with meanings, audience, scopes, identity', async () => {
@@ -24,5 +30,23 @@ describe('decodeToken', () => {
 
   it('reports opaque tokens as opaque, not as an error', () => {
     expect(decodeToken('EwBwA8l6BAAU-not-a-jwt')).toEqual({ kind: 'opaque', length: 22, note: expect.stringContaining('not an error') })
+  })
+
+  it('explains claims named like Object.prototype members as plain data that crosses IPC (auth.decode through the router)', async () => {
+    const dir = tempDir()
+    const router = createRouter(new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: 't', log: { error: () => undefined } }))
+    const part = (json: string) => Buffer.from(json).toString('base64url')
+    const payload = '{"aud":"https://o","toString":"t","constructor":"c","valueOf":1,"hasOwnProperty":"h","__proto__":{"x":1},"__defineGetter__":"g"}'
+    const token = `${part('{"alg":"none","typ":"JWT"}')}.${part(payload)}.`
+    const answer = await router.call('auth.decode', { token })
+    expect(answer.ok).toBe(true)
+    // What Electron's IPC does to every answer: a function anywhere in it throws DataCloneError.
+    const crossed = structuredClone(answer.ok ? answer.value : null)
+    const decoded = DecodedToken.parse(crossed)
+    if (decoded.kind !== 'jwt') throw new Error('expected a JWT')
+    const meanings = Object.fromEntries(decoded.explained.map((c) => [c.claim, c.meaning]))
+    expect(meanings).toMatchObject({ toString: '', constructor: '', valueOf: '', hasOwnProperty: '', __defineGetter__: '', aud: expect.stringContaining('Audience') })
+    expect(decoded.explained.map((c) => c.claim)).toEqual(['aud', 'toString', 'constructor', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__'])
+    expect(Object.hasOwn(decoded.claims, 'constructor') && decoded.claims.constructor).toBe('c')
   })
 })

@@ -1,8 +1,8 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import type { DecodedToken } from '../../../shared/auth'
 
-/** What the claims Dataverse developers meet mean, in one line each. */
-const MEANINGS: Record<string, string> = {
+/** What the claims Dataverse developers meet mean, in one line each. A Map: a claim named `constructor` is not ours. */
+const MEANINGS = new Map<string, string>(Object.entries({
   aud: 'Audience: the API this token is for. For Dataverse it must be the org URL.',
   iss: 'Issuer: the authority (tenant) that signed the token.',
   iat: 'Issued at.',
@@ -37,7 +37,7 @@ const MEANINGS: Record<string, string> = {
   puid: 'Internal user id.',
   wids: 'Directory roles of the user.',
   groups: 'Groups the user belongs to.'
-}
+}))
 
 function asStrings(value: unknown, separator = ' '): string[] {
   if (Array.isArray(value)) return value.map(String)
@@ -76,7 +76,7 @@ export function decodeToken(token: string, options: { orgUrl?: string | undefine
   const explained = Object.entries(claims).map(([claim, value]) => ({
     claim,
     value,
-    meaning: MEANINGS[claim] ?? ''
+    meaning: MEANINGS.get(claim) ?? ''
   }))
   return {
     kind: 'jwt',
