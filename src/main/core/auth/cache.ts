@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node'
@@ -38,8 +39,33 @@ export class TokenCacheStore {
     this.dir = join(dataDir, 'tokens')
   }
 
+  /**
+   * `tokens/<name>.bin`, a name no other id can have, on case-insensitive disks too: every byte of the id outside
+   * [a-z0-9-] is written `_` + two hex digits (so a random UUID keeps its name); an id too long for a file name is
+   * hashed after `_h`, which no escaped name can start with.
+   */
   private file(envId: string): string {
+    const escaped = Array.from(Buffer.from(envId, 'utf8'), (b) => (/[a-z0-9-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `_${b.toString(16).padStart(2, '0')}`)).join('')
+    const name = escaped.length <= 200 ? escaped : `_h${createHash('sha256').update(envId).digest('hex')}`
+    return join(this.dir, `${name}.bin`)
+  }
+
+  /** The name earlier builds used: every character outside [A-Za-z0-9_-] became `_`, so `dev.prod` and `dev_prod` shared it. */
+  private legacyFile(envId: string): string {
     return join(this.dir, `${envId.replace(/[^\w-]/g, '_')}.bin`)
+  }
+
+  /** The file's text; moved from its legacy name by the first read (of two ids that shared it, the first takes it). */
+  private async readText(envId: string): Promise<string> {
+    const file = this.file(envId)
+    try {
+      return await fs.readFile(file, 'utf8')
+    } catch (error) {
+      const legacy = this.legacyFile(envId)
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || legacy === file) throw error
+      await fs.rename(legacy, file)
+      return await fs.readFile(file, 'utf8')
+    }
   }
 
   private async read(envId: string): Promise<CacheFile> {
@@ -47,7 +73,7 @@ export class TokenCacheStore {
     if (cached) return cached
     let value: CacheFile = { schemaVersion: 1, msal: '', current: null }
     try {
-      const text = this.secrets.decrypt(await fs.readFile(this.file(envId), 'utf8'))
+      const text = this.secrets.decrypt(await this.readText(envId))
       const parsed = CacheFile.safeParse(JSON.parse(text))
       if (parsed.success) value = parsed.data
     } catch {
@@ -78,6 +104,7 @@ export class TokenCacheStore {
   async clear(envId: string): Promise<void> {
     this.memory.delete(envId)
     await fs.rm(this.file(envId), { force: true })
+    await fs.rm(this.legacyFile(envId), { force: true })
   }
 
   /** MSAL's cache plugin for this environment. */
