@@ -41,6 +41,8 @@ export type TokenView = z.infer<typeof TokenView>
 export const DeviceCodeInfo = z.object({
   userCode: z.string(),
   verificationUri: z.string(),
+  /** RFC 8628's verification_uri_complete: the page with the code already filled in, when the authority offers one. */
+  verificationUriComplete: z.string().nullable().default(null),
   message: z.string(),
   expiresAt: z.number()
 })

@@ -16,7 +16,11 @@ export const StoredToken = z.object({
   scopes: z.array(z.string()),
   account: z.object({ homeAccountId: z.string(), username: z.string(), name: z.string(), tenantId: z.string() }).nullable(),
   /** Which profile produced it: a changed profile (client, authority, scopes) invalidates it. */
-  profileKey: z.string()
+  profileKey: z.string(),
+  /** Who can renew it: msal from its cache (accounts, refresh tokens), or our own refresh_token grant (OIDC authorities' device code). */
+  issuedBy: z.enum(['msal', 'orgbench']).default('msal'),
+  /** Only when issuedBy is orgbench: the refresh token, encrypted at rest with the rest of the file. */
+  refreshToken: z.string().nullable().default(null)
 })
 export type StoredToken = z.infer<typeof StoredToken>
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseChallenge, resolveAuthority, scopesFor } from './authority'
+import { authorityFrom, isEntraDocument, openIdConfigurationUrl, parseChallenge, readOpenIdMetadata, resolveAuthority, scopesFor } from './authority'
 import { checkNonce } from './grants/authorizationCode'
 import { implicitAuthorizeUrl, readImplicitResponse } from './grants/implicit'
 import { redirectParams } from './grants/preapproved'
@@ -39,6 +39,33 @@ describe('authorities', () => {
     expect(() => resolveAuthority({ cloud: 'custom', tenant: '', authorityUrl: '' })).toThrow(/set its authority URL/)
   })
 
+  it.each([
+    ['entra', 'https://login.microsoftonline.com/t', 'v2', 'https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration'],
+    ['entra', 'https://login.microsoftonline.com/t', 'v1', 'https://login.microsoftonline.com/t/.well-known/openid-configuration'],
+    ['entra', 'https://login.microsoftonline.com/t/v2.0', 'v2', 'https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration'],
+    ['entra', 'https://login.microsoftonline.com/t/v2.0', 'v1', 'https://login.microsoftonline.com/t/.well-known/openid-configuration'],
+    ['adfs', 'https://adfs.contoso.com/adfs', 'v2', 'https://adfs.contoso.com/adfs/.well-known/openid-configuration'],
+    ['oidc', 'https://idp.example.com/realms/demo', 'v2', 'https://idp.example.com/realms/demo/.well-known/openid-configuration'],
+    ['oidc', 'https://idp.example.com/realms/demo', 'v1', 'https://idp.example.com/realms/demo/.well-known/openid-configuration'],
+    ['oidc', 'https://idp.example.com/v2.0', 'v2', 'https://idp.example.com/v2.0/.well-known/openid-configuration']
+  ] as const)('%s %s (%s) reads %s', (protocol, authority, version, url) => {
+    expect(openIdConfigurationUrl({ protocol, authority }, version)).toBe(url)
+  })
+
+  it('tells an Entra-shaped custom authority from a plain OpenID Connect one by its discovery document', () => {
+    const custom = resolveAuthority({ cloud: 'custom', tenant: '', authorityUrl: 'https://127.0.0.1:44311/oidc' })
+    const oidc = { issuer: 'https://127.0.0.1:44311/oidc', authorization_endpoint: 'http://127.0.0.1:44312/oidc/authorize', token_endpoint: 'https://127.0.0.1:44311/oidc/token', device_authorization_endpoint: 'https://127.0.0.1:44311/oidc/device_authorization' }
+    expect(authorityFrom(custom, oidc)).toMatchObject({ protocol: 'oidc', metadata: oidc, knownAuthorities: ['127.0.0.1:44311'] })
+    const entraV1 = { issuer: 'https://sts.windows.net/t/', token_endpoint: 'https://127.0.0.1:44311/t/oauth2/token', authorization_endpoint: 'x', cloud_instance_name: 'microsoftonline.com', tenant_region_scope: 'WW' }
+    expect(isEntraDocument(entraV1)).toBe(true)
+    expect(authorityFrom(custom, entraV1).protocol).toBe('entra')
+    expect(authorityFrom(resolveAuthority({ cloud: 'public', tenant: 't', authorityUrl: '' }), null).protocol).toBe('entra')
+    expect(authorityFrom(resolveAuthority({ cloud: 'custom', tenant: '', authorityUrl: 'https://adfs.contoso.com/adfs' }), null).protocol).toBe('adfs')
+    expect(readOpenIdMetadata({ issuer: 'x' })).toBeNull()
+    expect(readOpenIdMetadata('<html>')).toBeNull()
+    expect(readOpenIdMetadata({ token_endpoint: 'https://t/token', device_authorization_endpoint: 42 })).toEqual({ issuer: '', authorization_endpoint: '', token_endpoint: 'https://t/token', device_authorization_endpoint: null })
+  })
+
   it('defaults the scope to the org and reads the tenant from a challenge', () => {
     expect(scopesFor('', 'https://o.crm.dynamics.com')).toEqual(['https://o.crm.dynamics.com/.default'])
     expect(scopesFor('a b,c', 'x')).toEqual(['a', 'b', 'c'])
@@ -69,7 +96,9 @@ describe('state and nonce', () => {
     expect(() => readImplicitResponse(good, { state: 's', nonce: 'other' }, [])).toThrow(/nonce does not match/)
     expect(() => readImplicitResponse(new URLSearchParams({ state: 's' }), { state: 's', nonce: 'n' }, [])).toThrow(/no access token/)
     const refused = new URLSearchParams({ error: 'access_denied', error_description: 'AADSTS65004: User declined.\r\nTrace ID: x', state: 's' })
-    expect(() => readImplicitResponse(refused, { state: 's', nonce: 'n' }, [])).toThrow(/^AADSTS65004: User declined\.$/)
+    expect(() => readImplicitResponse(refused, { state: 's', nonce: 'n' }, [])).toThrow(/^Consent declined: AADSTS65004: User declined\.$/)
+    const plain = new URLSearchParams({ error: 'access_denied', error_description: 'The resource owner denied the request', state: 's' })
+    expect(() => readImplicitResponse(plain, { state: 's', nonce: 'n' }, [])).toThrow(/^Access denied: The resource owner denied the request$/)
   })
 
   it('builds v1 and v2 implicit URLs, and reads the embedded window\'s redirect', () => {
@@ -77,7 +106,8 @@ describe('state and nonce', () => {
     expect(Object.fromEntries(v2.searchParams)).toMatchObject({ client_id: 'c', response_type: 'id_token token', scope: 'openid https://o/.default', state: 's', nonce: 'n', response_mode: 'fragment' })
     const v1 = new URL(implicitAuthorizeUrl({ endpoint: 'https://l/t/oauth2/authorize', version: 'v1', clientId: 'c', redirectUri: 'https://localhost', scopes: ['https://o/.default'], orgUrl: 'https://o', responseMode: 'form_post', state: 's', nonce: 'n' }))
     expect(v1.searchParams.get('resource')).toBe('https://o')
-    expect(v1.searchParams.get('scope')).toBeNull()
+    // id_token token always asks for openid, v1 too: without it an OpenID Connect authority issues no ID token.
+    expect(v1.searchParams.get('scope')).toBe('openid')
     expect(Object.fromEntries(redirectParams('https://localhost/#access_token=a&state=s'))).toEqual({ access_token: 'a', state: 's' })
     expect(redirectParams('https://localhost/?error=access_denied&state=s').get('error')).toBe('access_denied')
   })

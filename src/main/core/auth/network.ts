@@ -2,6 +2,7 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
 import { AppError } from '../../../shared/errors'
 import type { EntryKind } from '../../../shared/traffic'
 import type { RequestExecutor, SendTarget } from '../http/executor'
+import type { OAuthErrorBody } from './oauthErrors'
 
 export interface SignInContext {
   signInId: string
@@ -12,11 +13,15 @@ export interface SignInContext {
   tokenHeaders: Array<[string, string]>
   /** The last network failure, with its explanation (msal reports TLS problems only as "endpoints_resolution_error"). */
   lastError: AppError | null
+  /** The last OAuth error answer (`{error, error_description}`) from the authority: explains msal's terse errors. */
+  lastOAuthError: OAuthErrorBody | null
+  /** Cancels the request in flight when the sign-in is cancelled. */
+  signal?: AbortSignal
 }
 
-function kindOf(method: string, url: string): EntryKind {
-  if (method === 'GET') return 'discovery'
-  return /\/(token|devicecode)$/.test(new URL(url).pathname) ? 'token' : 'other'
+/** During a sign-in, GETs read discovery documents and keys; POSTs go to the token and device authorization endpoints. */
+function kindOf(method: string): EntryKind {
+  return method === 'GET' ? 'discovery' : 'token'
 }
 
 /**
@@ -36,11 +41,16 @@ export class RecordingNetworkClient implements INetworkModule {
     return this.send<T>('POST', url, options)
   }
 
+  /** A form POST of our own grants (RFC 8628, refresh for OIDC authorities), recorded like msal's. */
+  postForm(url: string, form: URLSearchParams): Promise<NetworkResponse<Record<string, unknown>>> {
+    return this.send<Record<string, unknown>>('POST', url, { body: form.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8', Accept: 'application/json' } })
+  }
+
   private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
     const context = this.context
     if (!context) throw new AppError('internal', 'MSAL made a request outside a sign-in.')
     const headers: Array<[string, string]> = Object.entries(options?.headers ?? {}).map(([k, v]) => [k, String(v)])
-    const kind = kindOf(method, url)
+    const kind = kindOf(method)
     if (kind === 'token') for (const h of context.tokenHeaders) headers.push(h)
     const body = options?.body ?? ''
     if (body && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded;charset=utf-8'])
@@ -48,7 +58,7 @@ export class RecordingNetworkClient implements INetworkModule {
       const response = await this.executor.sendPrepared(
         { method, url: new URL(url), headers, body: body ? Buffer.from(body, 'utf8') : null, contentType: 'application/x-www-form-urlencoded' },
         context.target,
-        { timeoutMs: context.timeoutMs, maxResponseBytes: 5 * 1024 * 1024, kind, signInId: context.signInId, grant: context.grant }
+        { timeoutMs: context.timeoutMs, maxResponseBytes: 5 * 1024 * 1024, kind, signInId: context.signInId, grant: context.grant, ...(context.signal ? { signal: context.signal } : {}) }
       )
       let parsed: unknown
       try {
@@ -56,6 +66,8 @@ export class RecordingNetworkClient implements INetworkModule {
       } catch {
         throw new AppError('sign_in_failed', `${new URL(url).host} answered ${response.status} with something that is not JSON: is the authority URL right?`)
       }
+      const answer = parsed as { error?: unknown; error_description?: unknown } | null
+      if (response.status >= 400 && answer && typeof answer.error === 'string') context.lastOAuthError = { error: answer.error, description: typeof answer.error_description === 'string' ? answer.error_description : '' }
       const responseHeaders: Record<string, string> = {}
       for (const [k, v] of response.headers) responseHeaders[k] = v
       return { status: response.status, headers: responseHeaders, body: parsed as T }

@@ -1,4 +1,10 @@
 import type { AuthExplanation } from '../../../shared/auth'
+import { AppError } from '../../../shared/errors'
+
+/**
+ * Sign-in failures explained in plain words with the fix: Entra's AADSTS codes, the standard OAuth 2.0 errors
+ * (RFC 6749, RFC 8628, OpenID Connect) any authority answers with, and the few situations OrgBench itself detects.
+ */
 
 /** The AADSTS codes the Sandbox emits and the common real ones, explained with the fix. */
 const KNOWN: Record<number, { title: string; explanation: string; fix: string }> = {
@@ -58,4 +64,91 @@ export function explainAadsts(text: string): AuthExplanation | null {
   const known = KNOWN[code]
   if (!known) return { code: `AADSTS${code}`, title: 'Sign-in refused', explanation: 'The identity platform refused the request with this code.', fix: `Look the code up at https://login.microsoftonline.com/error?code=${code}.` }
   return { code: `AADSTS${code}`, ...known }
+}
+
+type Explained = { title: string; explanation: string; fix: string }
+
+/** The `error` values of RFC 6749 §5.2 and §4.1.2.1, RFC 8628 §3.5 and OpenID Connect Core §3.1.2.6. */
+const OAUTH: Record<string, Explained> = {
+  invalid_request: { title: 'Request not valid', explanation: 'The authority refused the request as malformed: a parameter is missing, repeated or not valid.', fix: 'Compare the request in the traffic log with what the authority expects; the description names the parameter.' },
+  invalid_client: { title: 'Client authentication failed', explanation: 'The authority does not know this client id, or did not accept its credentials (secret, certificate, assertion) or the way they were sent.', fix: 'Check the client id, and the secret or certificate registered for the client at the authority. A public client sends no secret; a confidential one must.' },
+  invalid_grant: { title: 'Grant not valid', explanation: 'The authorization code, refresh token, device code or user credentials are not valid: expired, revoked, already used, issued to another client, or the redirect URI or PKCE verifier does not match.', fix: 'Sign in again. For the password grant, check the user name and password.' },
+  unauthorized_client: { title: 'Grant not allowed for this client', explanation: 'The client is registered, but not allowed to use this grant.', fix: 'Enable this grant for the client at the authority (e.g. "direct access grants" for password, "device authorization" for device code, service accounts for client credentials), or choose another grant.' },
+  unsupported_grant_type: { title: 'Grant not supported', explanation: 'The authority does not support this grant_type.', fix: 'Choose a grant the authority supports: its OpenID configuration lists them under grant_types_supported.' },
+  invalid_scope: { title: 'Scope not valid', explanation: 'A requested scope is unknown to the authority, malformed, or more than the client may ask for.', fix: 'Check the scopes in the sign-in profile against the scopes the client is allowed at the authority.' },
+  access_denied: { title: 'Access denied', explanation: 'The user declined, or the authority refused to grant access to this client.', fix: 'Sign in again and accept; if the authority refuses, ask its administrator to allow this client for the user.' },
+  authorization_declined: { title: 'Access denied', explanation: 'The user declined the sign-in on the device page.', fix: 'Start the device code sign-in again and accept.' },
+  unsupported_response_type: { title: 'Response type not supported', explanation: 'The authority (or this client) does not allow the requested response_type.', fix: 'Use authorization code + PKCE, or enable the implicit flow for the client at the authority.' },
+  server_error: { title: 'The authority failed', explanation: 'The authority hit an internal error.', fix: 'Try again in a moment; if it repeats, the authority\'s administrator can look the request up in its logs.' },
+  temporarily_unavailable: { title: 'The authority is busy', explanation: 'The authority is overloaded or in maintenance.', fix: 'Try again in a moment.' },
+  consent_required: { title: 'Consent required', explanation: 'The user (or an administrator) has not consented to what this client asks for.', fix: 'Sign in interactively with prompt=consent (Edit environment → Prompt), or ask an administrator to grant consent.' },
+  interaction_required: { title: 'Interaction required', explanation: 'The authority needs the user at a browser (multi-factor authentication, terms, a changed password…), which this grant cannot offer.', fix: 'Sign in with an interactive grant: authorization code + PKCE in the browser, or device code.' },
+  login_required: { title: 'Sign-in required', explanation: 'A silent sign-in found no session at the authority.', fix: 'Sign in interactively (set Prompt to something other than none).' },
+  account_selection_required: { title: 'Choose an account', explanation: 'Several accounts are signed in at the authority and none was chosen.', fix: 'Sign in interactively with prompt=select_account.' },
+  expired_token: { title: 'Device code expired', explanation: 'The code was not used before it expired.', fix: 'Start the device code sign-in again and enter the new code in time.' },
+  no_refresh_token: { title: 'No refresh token', explanation: 'The authority returned no refresh token with this sign-in, so the token cannot be renewed without you.', fix: 'Add offline_access to the scopes (most authorities issue a refresh token only for it), or sign in once with prompt=consent so offline access is granted; then sign in again.' },
+  client_assertion_expired: { title: 'New client assertion needed', explanation: 'The pasted client assertion has expired or was already used: an authority accepts each assertion (its jti) once and only until its exp, so the token cannot be renewed with it.', fix: 'Create a new signed assertion (new jti, exp a few minutes ahead) and paste it in the environment\'s sign-in profile — or use the certificate itself, which lets OrgBench sign a fresh assertion for every request.' }
+}
+
+/** Explain a standard OAuth error (`invalid_client`, `consent_required`, …); null for one we do not know. */
+export function explainOAuthError(error: string): AuthExplanation | null {
+  const known = Object.prototype.hasOwnProperty.call(OAUTH, error) ? OAUTH[error] : undefined
+  return known ? { code: error, ...known } : null
+}
+
+/** An OAuth error answer as the authority sent it (RFC 6749 §5.2), read from the token endpoint's body. */
+export interface OAuthErrorBody {
+  error: string
+  description: string
+}
+
+/** The first sentence of an error_description: Entra appends trace and correlation ids on further lines. */
+function firstLine(text: string): string {
+  return /(AADSTS\d+: .+?)(?:\r?\n|\s+Trace ID:|\s+- Correlation ID:|$)/s.exec(text)?.[1] ?? text.split(/\r?\n/)[0]!.trim()
+}
+
+/** An error answer from an authority, explained: AADSTS codes first (Entra), then the standard OAuth error. */
+export function oauthFailure(body: OAuthErrorBody): AppError {
+  const description = firstLine(body.description)
+  const explanation = explainAadsts(body.description) ?? explainOAuthError(body.error)
+  const said = description || body.error
+  if (explanation) return new AppError('sign_in_failed', `${explanation.title}: ${said}`, { explanation, error: body.error })
+  return new AppError('sign_in_failed', `The authority refused the sign-in: ${said}`, { error: body.error })
+}
+
+/** An error OrgBench detects itself (no refresh token, an expired client assertion), explained the same way. */
+export function knownFailure(code: 'no_refresh_token' | 'client_assertion_expired', said: string): AppError {
+  return new AppError('sign_in_required', `${OAUTH[code]!.title}: ${said}`, { explanation: explainOAuthError(code) })
+}
+
+/** What msal-node's errors look like from outside: `errorCode: message`, server errors wrapped in "Error(s): … - Description: …". */
+const MSAL_SERVER_TEXT = /Error\(s\): .*? - Timestamp: .*? - Description: (.*?) - Correlation ID: .*$/s
+
+/**
+ * Turn an MSAL, network or our own error into one a person can act on. `oauth` is the last OAuth error body
+ * the authority sent during this sign-in (captured by the network client), the most faithful source.
+ */
+export function explainSignInError(error: unknown, seen: { network: AppError | null; oauth: OAuthErrorBody | null }): AppError {
+  if (error instanceof AppError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  const code = (error as { errorCode?: string }).errorCode ?? ''
+  if (seen.network && (!/AADSTS/.test(message) || code === 'endpoints_resolution_error')) return new AppError(seen.network.code, `Sign-in could not reach the authority: ${seen.network.message}`, seen.network.detail)
+  switch (code) {
+    case 'endpoints_resolution_error':
+      return new AppError('sign_in_failed', 'The authority\'s OpenID configuration could not be loaded: check the cloud, tenant and authority URL, and (on-premises) the environment\'s CA certificate.')
+    case 'issuer_validation_failed':
+      return new AppError('sign_in_failed', 'The authority\'s OpenID configuration names an issuer on another host than the authority URL: use the issuer URL from that document as the authority.')
+    case 'authority_uri_insecure':
+      return new AppError('invalid_input', 'The authority must use https.')
+    case 'no_tokens_found':
+    case 'refresh_token_expired':
+      return knownFailure('no_refresh_token', 'there is no refresh token for this account in the token cache.')
+  }
+  const server = MSAL_SERVER_TEXT.exec(message)?.[1]
+  if (seen.oauth && (code === seen.oauth.error || server !== undefined)) return oauthFailure(seen.oauth)
+  if (server !== undefined) return oauthFailure({ error: code, description: server === 'Not Available' ? '' : server })
+  if (/AADSTS\d+/.test(message)) return oauthFailure({ error: code, description: message.replace(/^[a-z_]+: /, '') })
+  if (code && explainOAuthError(code)) return oauthFailure({ error: code, description: message.slice(code.length).replace(/^: /, '') })
+  const first = message.split(/\r?\n/)[0]!.replace(/^[a-z_]+: /, '')
+  return new AppError('sign_in_failed', first || 'The sign-in failed.')
 }

@@ -1,23 +1,28 @@
-import { createHash, randomUUID } from 'node:crypto'
-import { ConfidentialClientApplication, LogLevel, PublicClientApplication, type AccountInfo, type Configuration } from '@azure/msal-node'
+import { randomUUID } from 'node:crypto'
+import type { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node'
 import type { SignInProgress, SignInStep, TokenView } from '../../../shared/auth'
-import { ResolvedAuthProfile } from '../../../shared/environment'
 import { AppError } from '../../../shared/errors'
 import type { TrafficLog } from '../capture/trafficLog'
 import type { RequestExecutor, SendTarget } from '../http/executor'
 import type { SecretBox } from '../ports'
-import type { EnvironmentStore, StoredEnvironment } from '../store/environments'
-import { explainAadsts } from './aadsts'
-import { openIdConfigurationUrl, parseChallenge, resolveAuthority, scopesFor, type ResolvedAuthority } from './authority'
+import type { EnvironmentStore } from '../store/environments'
+import { authorityFrom, discoveryUrl, openIdConfigurationUrl, parseChallenge, readOpenIdMetadata, resolveAuthority, scopesFor, type Authority, type OpenIdMetadata, type ResolvedAuthority } from './authority'
 import { TokenCacheStore, type StoredToken } from './cache'
 import { authorizationCode } from './grants/authorizationCode'
+import { sleep, type Sleep } from './grants/deviceCodeRfc8628'
 import { implicit } from './grants/implicit'
 import { clientCredentials, deviceCode, password } from './grants/others'
 import { preapproved } from './grants/preapproved'
-import { fromMsal, type ConfidentialCredential, type GrantContext, type GrantResult } from './grants/types'
+import type { ConfidentialCredential, GrantContext, GrantResult } from './grants/types'
 import { decodeToken } from './jwt'
-import type { CallbackExchange } from './loopback'
+import { createMsalApp, msalAppKey, type MsalApp } from './msalApps'
 import { RecordingNetworkClient, type SignInContext } from './network'
+import { explainSignInError } from './oauthErrors'
+import { applyOverrides, type ProfileOverrides } from './overrides'
+import { refresh } from './refresh'
+import { recordAuthorize, recordCallback } from './signInTraffic'
+
+export type { ProfileOverrides }
 
 export interface AuthPorts {
   environments: EnvironmentStore
@@ -34,19 +39,28 @@ export interface AuthPorts {
   onProgress(progress: SignInProgress): void
   onChanged(environmentId: string): void
   interactiveTimeoutMs?: number
+  /** How our own grants wait between polls; tests shorten it. */
+  sleep?: Sleep
 }
-
-/** Overrides for one call, as `orgbench token --grant … --client-id …` gives them. */
-export type ProfileOverrides = Partial<{ grant: ResolvedAuthProfile['grant']; clientId: string; clientSecret: string; certificatePem: string; privateKeyPem: string; scopes: string; tenant: string }>
 
 const REFRESH_MARGIN_SECONDS = 300
 
-/** Sign-in, token cache and refresh for every environment. Grants live in ./grants, one module each. */
+interface RunOptions {
+  purpose: 'sign-in' | 'refresh'
+  overrides: ProfileOverrides
+  /** A one-off: the token is returned, and neither it nor msal's cache of the environment is touched. */
+  oneOff: boolean
+  current: StoredToken | null
+  forceRefresh: boolean
+}
+
 export class AuthService {
   private readonly cache: TokenCacheStore
-  private readonly apps = new Map<string, { key: string; app: PublicClientApplication | ConfidentialClientApplication; network: RecordingNetworkClient }>()
+  private readonly apps = new Map<string, { key: string; app: MsalApp; network: RecordingNetworkClient }>()
   private readonly running = new Map<string, AbortController>()
   private readonly locks = new Map<string, Promise<unknown>>()
+  /** Custom authorities' protocol, decided once per authority URL from its discovery document. */
+  private readonly authorities = new Map<string, Authority>()
 
   constructor(private readonly ports: AuthPorts) {
     this.cache = new TokenCacheStore(ports.dataDir, ports.secretBox)
@@ -54,11 +68,24 @@ export class AuthService {
 
   // ── Public API ─────────────────────────────────────────────────────────────
 
+  /**
+   * Sign in; the token becomes the environment's. `overrides` are for `orgbench login --grant …`, which signs the
+   * environment in another way on purpose; for a token that must not replace the environment's, use oneOffToken.
+   */
   async signIn(environmentId: string, signInId: string = randomUUID(), overrides: ProfileOverrides = {}): Promise<TokenView> {
     return this.locked(environmentId, async () => {
-      const result = await this.run(environmentId, signInId, overrides, 'sign-in')
+      const result = await this.run(environmentId, signInId, { purpose: 'sign-in', overrides, oneOff: false, current: null, forceRefresh: false })
       return this.view(environmentId, result)
     })
+  }
+
+  /**
+   * A token with one call's overrides (`orgbench token --grant … --client-id …`): returned, never stored, so the
+   * environment's token and msal cache stay as they were and later requests do not use it.
+   */
+  async oneOffToken(environmentId: string, overrides: ProfileOverrides, signInId: string = randomUUID()): Promise<{ view: TokenView; accessToken: string }> {
+    const result = await this.run(environmentId, signInId, { purpose: 'sign-in', overrides, oneOff: true, current: null, forceRefresh: false })
+    return { view: await this.view(environmentId, result), accessToken: result.accessToken }
   }
 
   cancel(signInId: string): boolean {
@@ -93,7 +120,7 @@ export class AuthService {
     return this.locked(environmentId, async () => {
       const again = await this.cache.current(environmentId)
       if (!options.forceRefresh && again && again.profileKey === key && (again.expiresAt === null || again.expiresAt - Date.now() / 1000 > REFRESH_MARGIN_SECONDS)) return again.accessToken
-      const refreshed = await this.run(environmentId, randomUUID(), {}, 'refresh', again && again.profileKey === key ? again : null, Boolean(options.forceRefresh))
+      const refreshed = await this.run(environmentId, randomUUID(), { purpose: 'refresh', overrides: {}, oneOff: false, current: again && again.profileKey === key ? again : null, forceRefresh: Boolean(options.forceRefresh) })
       return refreshed.accessToken
     })
   }
@@ -111,6 +138,13 @@ export class AuthService {
     return challenge
   }
 
+  /** The raw access token, for the copy button. */
+  async rawAccessToken(environmentId: string): Promise<string> {
+    const current = await this.cache.current(environmentId)
+    if (!current) throw new AppError('sign_in_required', 'Not signed in to this environment.')
+    return current.accessToken
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────
 
   private locked<T>(environmentId: string, work: () => Promise<T>): Promise<T> {
@@ -126,30 +160,41 @@ export class AuthService {
     return [a.grant, a.clientId ?? '', a.scopes ?? '', a.credential ?? '', a.endpoint ?? '', env.cloud, env.tenant, env.authorityUrl, env.orgUrl].join('|')
   }
 
-  private async run(environmentId: string, signInId: string, overrides: ProfileOverrides, purpose: 'sign-in' | 'refresh', current: StoredToken | null = null, forceRefresh = false): Promise<StoredToken> {
+  private async run(environmentId: string, signInId: string, o: RunOptions): Promise<StoredToken> {
     const env = await this.ports.environments.getStored(environmentId)
-    const base = await this.ports.environments.resolveAuth(environmentId)
-    const profile = applyOverrides(base, overrides)
+    const profile = applyOverrides(await this.ports.environments.resolveAuth(environmentId), o.overrides)
     if (profile.grant === 'none') throw new AppError('sign_in_required', `"${env.name}" has no sign-in profile: choose a grant in Edit environment (or send the request with its own Authorization header).`)
-    const tenantEnv = overrides.tenant ? { ...env, tenant: overrides.tenant } : env
-    const authority = resolveAuthority(tenantEnv, { needsTenant: profile.grant === 'client_credentials' && env.cloud !== 'custom' })
+    const tenantEnv = o.overrides.tenant ? { ...env, tenant: o.overrides.tenant } : env
+    const resolved = resolveAuthority(tenantEnv, { needsTenant: profile.grant === 'client_credentials' && env.cloud !== 'custom' })
     const scopes = scopesFor('scopes' in profile ? profile.scopes : '', env.orgUrl)
     const controller = new AbortController()
     this.running.set(signInId, controller)
-    const network = this.networkFor(environmentId)
+    // A one-off gets its own network client and msal apps: nothing it does reaches the environment's.
+    const network = o.oneOff ? new RecordingNetworkClient(this.ports.executor) : this.networkFor(environmentId)
+    const oneOffApps = new Map<string, MsalApp>()
     const context: SignInContext = {
       signInId,
-      grant: purpose === 'refresh' ? `${profile.grant} (refresh)` : profile.grant,
+      grant: o.purpose === 'refresh' ? `${profile.grant} (refresh)` : profile.grant,
       target: await this.ports.target(environmentId),
       timeoutMs: await this.ports.requestTimeoutMs(),
       tokenHeaders: profile.grant === 'authorization_code' && profile.spaOrigin ? [['Origin', profile.spaOrigin]] : [],
-      lastError: null
+      lastError: null,
+      lastOAuthError: null,
+      signal: controller.signal
     }
     const progress = (step: SignInStep, message: string, extra: { authorizeUrl?: string; deviceCode?: SignInProgress['deviceCode'] } = {}) =>
       this.ports.onProgress({ signInId, environmentId, step, message, authorizeUrl: extra.authorizeUrl ?? null, deviceCode: extra.deviceCode ?? null })
-    progress('starting', purpose === 'refresh' ? 'Refreshing the token…' : `Signing in to ${env.name}…`)
+    progress('starting', o.purpose === 'refresh' ? 'Refreshing the token…' : `Signing in to ${env.name}…`)
     try {
       network.context = context
+      const authority = await this.authorityOf(resolved, network)
+      const app = (clientId: string, credential: ConfidentialCredential | null): MsalApp => {
+        if (!o.oneOff) return this.app(environmentId, authority, clientId, credential, network)
+        const key = msalAppKey(authority, clientId, credential)
+        const made = oneOffApps.get(key) ?? createMsalApp({ authority, clientId, credential, network, cachePlugin: null })
+        oneOffApps.set(key, made)
+        return made
+      }
       const ctx: GrantContext = {
         env,
         profile,
@@ -157,28 +202,38 @@ export class AuthService {
         scopes,
         signal: controller.signal,
         interactiveTimeoutMs: this.ports.interactiveTimeoutMs ?? 5 * 60_000,
-        publicApp: (clientId) => this.app(environmentId, authority, clientId, null, network) as PublicClientApplication,
-        confidentialApp: (clientId, credential) => this.app(environmentId, authority, clientId, credential, network) as ConfidentialClientApplication,
+        publicApp: (clientId) => app(clientId, null) as PublicClientApplication,
+        confidentialApp: (clientId, credential) => app(clientId, credential) as ConfidentialClientApplication,
         openBrowser: (url) => this.ports.openBrowser(url),
-        openIdConfiguration: async (version) => {
-          const url = openIdConfigurationUrl(authority, version)
-          const response = await network.sendGetRequestAsync<{ authorization_endpoint?: string; token_endpoint?: string }>(url)
-          if (response.status !== 200 || !response.body.authorization_endpoint) throw new AppError('sign_in_failed', `The authority's OpenID configuration (${url}) answered ${response.status} without an authorization endpoint: check the cloud, tenant and authority URL.`)
-          return { authorization_endpoint: response.body.authorization_endpoint, token_endpoint: response.body.token_endpoint ?? '' }
-        },
+        openIdConfiguration: (version) => this.openIdConfiguration(authority, version, network),
+        network,
+        sleep: this.ports.sleep ?? sleep,
         embeddedSignIn: this.ports.embeddedSignIn,
         progress,
-        recordAuthorize: (url) => this.recordAuthorize(env, signInId, profile.grant, url),
-        recordCallback: (exchange) => this.recordCallback(env, signInId, profile.grant, exchange)
+        recordAuthorize: (url) => recordAuthorize(this.ports.traffic, env, signInId, profile.grant, url),
+        recordCallback: (exchange) => recordCallback(this.ports.traffic, env, signInId, profile.grant, exchange)
       }
-      const result = purpose === 'refresh' ? await this.refresh(ctx, current, forceRefresh) : await this.grant(ctx)
-      const stored: StoredToken = { grant: profile.grant, ...result, acquiredAt: Math.floor(Date.now() / 1000), profileKey: await this.profileKey(environmentId) }
-      await this.cache.setCurrent(environmentId, stored)
+      const result = o.purpose === 'refresh' ? await refresh(ctx, o.current, o.forceRefresh) : await this.grant(ctx)
+      const stored: StoredToken = {
+        grant: profile.grant,
+        accessToken: result.accessToken,
+        idToken: result.idToken,
+        expiresAt: result.expiresAt,
+        scopes: result.scopes,
+        account: result.account,
+        acquiredAt: Math.floor(Date.now() / 1000),
+        profileKey: await this.profileKey(environmentId),
+        issuedBy: result.refreshToken !== undefined ? 'orgbench' : 'msal',
+        refreshToken: result.refreshToken ?? null
+      }
+      if (!o.oneOff) {
+        await this.cache.setCurrent(environmentId, stored)
+        this.ports.onChanged(environmentId)
+      }
       progress('done', 'Signed in.')
-      this.ports.onChanged(environmentId)
       return stored
     } catch (error) {
-      const explained = controller.signal.aborted ? new AppError('cancelled', 'The sign-in was cancelled.') : explain(error, context.lastError)
+      const explained = controller.signal.aborted ? new AppError('cancelled', 'The sign-in was cancelled.') : explainSignInError(error, { network: context.lastError, oauth: context.lastOAuthError })
       progress(explained.code === 'cancelled' ? 'cancelled' : 'failed', explained.message)
       throw explained
     } finally {
@@ -207,17 +262,37 @@ export class AuthService {
     }
   }
 
-  /** Silent refresh: MSAL's cache and refresh token; client credentials simply ask again; implicit cannot refresh. */
-  private async refresh(ctx: GrantContext, current: StoredToken | null, forceRefresh: boolean): Promise<GrantResult> {
-    const grant = ctx.profile.grant
-    if (grant === 'client_credentials') return clientCredentials(ctx as GrantContext<'client_credentials'>, { forceRefresh })
-    if (!current) throw new AppError('sign_in_required', `Sign in to "${ctx.env.name}" first (Sign in, above the request).`)
-    if (grant === 'implicit' || grant === 'preapproved') throw new AppError('sign_in_required', 'The token has expired, and tokens from the implicit grant cannot be refreshed: sign in again.')
-    if (!current.account || !('clientId' in ctx.profile)) throw new AppError('sign_in_required', 'The token has expired and there is no account to refresh it for: sign in again.')
-    const app = ctx.publicApp(ctx.profile.clientId)
-    const account = (await app.getTokenCache().getAccountByHomeId(current.account.homeAccountId)) as AccountInfo | null
-    if (!account) throw new AppError('sign_in_required', 'The signed-in account is no longer in the token cache: sign in again.')
-    return fromMsal(await app.acquireTokenSilent({ account, scopes: ctx.scopes, forceRefresh }))
+  /**
+   * Entra clouds and ADFS are what their configuration says. A custom authority is Entra-shaped (the Sandbox's
+   * Entra authority, Entra typed as a URL) or a plain OpenID Connect provider: its root discovery document tells
+   * (Entra's carries `cloud_instance_name`), read once per authority through the traffic log.
+   */
+  private async authorityOf(resolved: ResolvedAuthority, network: RecordingNetworkClient): Promise<Authority> {
+    if (resolved.kind !== 'custom') return authorityFrom(resolved, null)
+    const known = this.authorities.get(resolved.authority)
+    if (known) return known
+    const url = discoveryUrl(resolved.authority)
+    const response = await network.sendGetRequestAsync<Record<string, unknown>>(url).catch((error: unknown) => {
+      // A 404 page that is not JSON says "no discovery here"; network failures keep their own explanation.
+      if (error instanceof AppError && error.code === 'sign_in_failed') return { status: 404, headers: {}, body: {} as Record<string, unknown> }
+      throw error
+    })
+    if (response.status !== 200 || !readOpenIdMetadata(response.body)) {
+      throw new AppError('sign_in_failed', `${resolved.authority} publishes no OpenID configuration (${url} answered ${response.status}): check the authority URL. For an OpenID Connect provider it is the issuer, e.g. https://idp.example.com/realms/demo; for ADFS https://adfs.contoso.com/adfs.`)
+    }
+    const authority = authorityFrom(resolved, response.body)
+    this.authorities.set(resolved.authority, authority)
+    return authority
+  }
+
+  /** The OpenID configuration our own grants read (implicit, RFC 8628, refresh): the one already read, or fetched. */
+  private async openIdConfiguration(authority: Authority, version: 'v1' | 'v2', network: RecordingNetworkClient): Promise<OpenIdMetadata> {
+    if (authority.protocol === 'oidc' && authority.metadata) return authority.metadata
+    const url = openIdConfigurationUrl(authority, version)
+    const response = await network.sendGetRequestAsync<unknown>(url)
+    const metadata = response.status === 200 ? readOpenIdMetadata(response.body) : null
+    if (!metadata) throw new AppError('sign_in_failed', `The authority's OpenID configuration (${url}) answered ${response.status} without its endpoints: check the cloud, tenant and authority URL.`)
+    return metadata
   }
 
   private networkFor(environmentId: string): RecordingNetworkClient {
@@ -226,56 +301,18 @@ export class AuthService {
   }
 
   /** One MSAL app per environment and profile, with the environment's encrypted cache and our network client. */
-  private app(environmentId: string, authority: ResolvedAuthority, clientId: string, credential: ConfidentialCredential | null, network: RecordingNetworkClient): PublicClientApplication | ConfidentialClientApplication {
-    const credentialKey = credential ? createHash('sha256').update(JSON.stringify(credential)).digest('hex') : 'public'
-    const key = `${clientId}|${authority.authority}|${credentialKey}`
+  private app(environmentId: string, authority: Authority, clientId: string, credential: ConfidentialCredential | null, network: RecordingNetworkClient): MsalApp {
+    const key = msalAppKey(authority, clientId, credential)
     const existing = this.apps.get(environmentId)
     if (existing && existing.key === key) return existing.app
-    const config: Configuration = {
-      auth: {
-        clientId,
-        authority: authority.authority,
-        knownAuthorities: authority.knownAuthorities,
-        ...(credential?.kind === 'secret' ? { clientSecret: credential.secret } : {}),
-        ...(credential?.kind === 'certificate' ? { clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: credential.privateKey, x5c: credential.x5c } } : {}),
-        ...(credential?.kind === 'assertion' ? { clientAssertion: credential.assertion } : {})
-      },
-      cache: { cachePlugin: this.cache.plugin(environmentId) },
-      system: { networkClient: network, loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } }
-    }
-    const app = credential ? new ConfidentialClientApplication(config) : new PublicClientApplication(config)
+    const app = createMsalApp({ authority, clientId, credential, network, cachePlugin: this.cache.plugin(environmentId) })
     this.apps.set(environmentId, { key, app, network })
     return app
   }
 
-  private recordAuthorize(env: StoredEnvironment, signInId: string, grant: string, url: string): void {
-    this.ports.traffic.record({ kind: 'authorize', startedAt: Date.now(), method: 'GET', url, environmentId: env.id, environmentName: env.name, signInId, grant, requestHeaders: [], requestBody: null, status: null, statusText: 'opened in the browser', httpVersion: '', responseHeaders: [], responseBody: null, timings: null, error: null })
-  }
-
-  private recordCallback(env: StoredEnvironment, signInId: string, grant: string, e: CallbackExchange): void {
-    this.ports.traffic.record({
-      kind: 'callback',
-      startedAt: e.startedAt,
-      method: e.method,
-      url: e.url,
-      environmentId: env.id,
-      environmentName: env.name,
-      signInId,
-      grant,
-      requestHeaders: e.requestHeaders,
-      requestBody: e.requestBody ? { bytes: Buffer.from(e.requestBody, 'utf8'), contentType: e.requestContentType } : null,
-      status: e.status,
-      statusText: e.status === 200 ? 'OK' : '',
-      httpVersion: '1.1',
-      responseHeaders: [['content-type', 'text/html; charset=utf-8']],
-      responseBody: { bytes: Buffer.from(e.responseBody, 'utf8'), contentType: 'text/html; charset=utf-8', truncated: false },
-      timings: { connect: null, tls: null, wait: e.durationMs, receive: 0, total: e.durationMs },
-      error: null
-    })
-  }
-
   private async view(environmentId: string, token: StoredToken): Promise<TokenView> {
     const env = await this.ports.environments.getStored(environmentId)
+    const renewable = token.issuedBy === 'orgbench' ? token.refreshToken !== null : token.account !== null && !['implicit', 'preapproved'].includes(token.grant)
     return {
       environmentId,
       grant: token.grant,
@@ -284,46 +321,9 @@ export class AuthService {
       acquiredAt: token.acquiredAt,
       scopes: token.scopes,
       account: token.account ? { username: token.account.username, name: token.account.name, tenantId: token.account.tenantId } : null,
-      canRefresh: token.grant === 'client_credentials' || (token.account !== null && !['implicit', 'preapproved'].includes(token.grant)),
+      canRefresh: token.grant === 'client_credentials' || renewable,
       accessToken: decodeToken(token.accessToken, { orgUrl: env.orgUrl }),
       idToken: token.idToken ? decodeToken(token.idToken) : null
     }
   }
-
-  /** The raw access token, for the copy button. */
-  async rawAccessToken(environmentId: string): Promise<string> {
-    const current = await this.cache.current(environmentId)
-    if (!current) throw new AppError('sign_in_required', 'Not signed in to this environment.')
-    return current.accessToken
-  }
-}
-
-function applyOverrides(profile: ResolvedAuthProfile, o: ProfileOverrides): ResolvedAuthProfile {
-  if (!Object.keys(o).length) return profile
-  const grant = o.grant ?? profile.grant
-  const merged: Record<string, unknown> = { ...(grant === profile.grant ? profile : { clientId: 'clientId' in profile ? profile.clientId : '', scopes: 'scopes' in profile ? profile.scopes : '' }), grant }
-  if (o.clientId !== undefined) merged.clientId = o.clientId
-  if (o.scopes !== undefined) merged.scopes = o.scopes
-  if (o.clientSecret !== undefined) Object.assign(merged, { clientSecret: o.clientSecret, credential: 'secret' })
-  if (o.certificatePem !== undefined) Object.assign(merged, { certificatePem: o.certificatePem, credential: 'certificate' })
-  if (o.privateKeyPem !== undefined) merged.privateKeyPem = o.privateKeyPem
-  const parsed = ResolvedAuthProfile.safeParse(merged)
-  if (!parsed.success) throw new AppError('invalid_input', `The options do not make a valid ${grant} profile: ${parsed.error.issues[0]?.message ?? ''}`)
-  return parsed.data
-}
-
-
-/** Turn an MSAL, network or our own error into one a person can act on, with the AADSTS explanation attached. */
-export function explain(error: unknown, networkError: AppError | null): AppError {
-  if (error instanceof AppError && error.code !== 'sign_in_failed') return error
-  const message = error instanceof Error ? error.message : String(error)
-  const code = (error as { errorCode?: string }).errorCode
-  if (networkError && (!/AADSTS/.test(message) || code === 'endpoints_resolution_error')) return new AppError(networkError.code, `Sign-in could not reach the authority: ${networkError.message}`, networkError.detail)
-  if (code === 'endpoints_resolution_error') return new AppError('sign_in_failed', 'The authority\'s OpenID configuration could not be loaded: check the cloud, tenant and authority URL, and (on-premises) the environment\'s CA certificate.')
-  const explanation = explainAadsts(message)
-  // MSAL wraps the server's words in "Error(s): … - Timestamp: … - Description: AADSTS…"; lead with the AADSTS sentence.
-  const aadsts = /(AADSTS\d+: .+?)(?:\r?\n|\s+Trace ID:|\s+- Correlation ID:|$)/s.exec(message)?.[1]
-  const first = aadsts ?? message.split(/\r?\n/)[0]!.replace(/^[a-z_]+: /, '')
-  if (explanation) return new AppError('sign_in_failed', `${explanation.title}: ${first}`, { explanation })
-  return new AppError('sign_in_failed', first || 'The sign-in failed.')
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../../../../shared/errors'
 import { decodeToken } from '../jwt'
 import { LoopbackListener } from '../loopback'
+import { oauthFailure } from '../oauthErrors'
 import { createPkce, randomToken } from '../pkce'
 import { fromMsal, type GrantContext, type GrantResult } from './types'
 
@@ -36,7 +37,7 @@ export async function authorizationCode(ctx: GrantContext<'authorization_code'>)
     await ctx.openBrowser(url)
     const callback = await listener.wait()
     const error = callback.params.get('error')
-    if (error) throw new AppError('sign_in_failed', callback.params.get('error_description')?.split(/\r?\n/)[0] ?? error, { error })
+    if (error) throw oauthFailure({ error, description: callback.params.get('error_description') ?? '' })
     const code = callback.params.get('code')
     if (!code) throw new AppError('sign_in_failed', 'The sign-in redirect carried no authorization code.')
     ctx.progress('redeeming', 'Redeeming the authorization code…')

@@ -1,14 +1,21 @@
 import { AppError } from '../../../../shared/errors'
 import { decodeToken } from '../jwt'
 import { LoopbackListener } from '../loopback'
+import { oauthFailure } from '../oauthErrors'
 import { randomToken } from '../pkce'
 import type { GrantContext, GrantResult } from './types'
 
-/** The authorize URL of an implicit sign-in (v1 resource= or v2 scope=), with state and nonce. */
+/**
+ * The authorize URL of an implicit sign-in (v1 resource= or v2 scope=), with state and nonce. `id_token token`
+ * always asks for `openid`: without it an OpenID Connect authority issues no ID token.
+ */
 export function implicitAuthorizeUrl(o: { endpoint: string; version: 'v1' | 'v2'; clientId: string; redirectUri: string; scopes: string[]; orgUrl: string; responseMode: 'fragment' | 'form_post'; state: string; nonce: string }): string {
   const params = new URLSearchParams({ client_id: o.clientId, response_type: 'id_token token', redirect_uri: o.redirectUri, response_mode: o.responseMode, state: o.state, nonce: o.nonce })
   if (o.version === 'v2') params.set('scope', ['openid', ...o.scopes.filter((s) => s !== 'openid')].join(' '))
-  else params.set('resource', resourceOf(o.scopes, o.orgUrl))
+  else {
+    params.set('resource', resourceOf(o.scopes, o.orgUrl))
+    params.set('scope', 'openid')
+  }
   return `${o.endpoint}?${params}`
 }
 
@@ -23,7 +30,7 @@ function resourceOf(scopes: string[], orgUrl: string): string {
  */
 export function readImplicitResponse(params: URLSearchParams, expected: { state: string; nonce: string }, scopes: string[]): GrantResult {
   const error = params.get('error')
-  if (error) throw new AppError('sign_in_failed', params.get('error_description')?.split(/\r?\n/)[0] ?? error, { error })
+  if (error) throw oauthFailure({ error, description: params.get('error_description') ?? '' })
   if (params.get('state') !== expected.state) throw new AppError('sign_in_failed', 'The sign-in response\'s state does not match this sign-in: it was refused.')
   const accessToken = params.get('access_token')
   if (!accessToken) throw new AppError('sign_in_failed', 'The implicit response carried no access token.')
@@ -47,6 +54,13 @@ export function readImplicitResponse(params: URLSearchParams, expected: { state:
   }
 }
 
+/** The authorization endpoint from the same discovery document the other grants read. */
+export async function authorizationEndpoint(ctx: Pick<GrantContext, 'openIdConfiguration' | 'authority'>, version: 'v1' | 'v2'): Promise<string> {
+  const metadata = await ctx.openIdConfiguration(version)
+  if (!metadata.authorization_endpoint) throw new AppError('sign_in_failed', `The authority's OpenID configuration has no authorization_endpoint: ${ctx.authority.authority} does not offer browser sign-in.`)
+  return metadata.authorization_endpoint
+}
+
 /** Implicit (ours: MSAL has none), v1 or v2, response_mode fragment (relayed by the loopback page) or form_post. */
 export async function implicit(ctx: GrantContext<'implicit'>): Promise<GrantResult> {
   const { profile } = ctx
@@ -56,9 +70,11 @@ export async function implicit(ctx: GrantContext<'implicit'>): Promise<GrantResu
     const state = randomToken()
     const nonce = randomToken()
     listener.expect(state)
+    // v1 (resource=) is Entra's; any other OpenID Connect authority takes scope=.
+    const version = ctx.authority.protocol === 'oidc' ? 'v2' : profile.endpoint
     const url = implicitAuthorizeUrl({
-      endpoint: (await ctx.openIdConfiguration(profile.endpoint)).authorization_endpoint,
-      version: profile.endpoint,
+      endpoint: await authorizationEndpoint(ctx, version),
+      version,
       clientId: profile.clientId,
       redirectUri: listener.redirectUri,
       scopes: ctx.scopes,

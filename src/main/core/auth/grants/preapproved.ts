@@ -1,7 +1,7 @@
 import { PREAPPROVED_DATAVERSE_CLIENT_ID, PREAPPROVED_REDIRECT_URI } from '../../../../shared/auth'
 import { AppError } from '../../../../shared/errors'
 import { randomToken } from '../pkce'
-import { implicitAuthorizeUrl, readImplicitResponse } from './implicit'
+import { authorizationEndpoint, implicitAuthorizeUrl, readImplicitResponse } from './implicit'
 import type { GrantContext, GrantResult } from './types'
 
 export const PREAPPROVED_CLIENT = { clientId: PREAPPROVED_DATAVERSE_CLIENT_ID, redirectUri: PREAPPROVED_REDIRECT_URI }
@@ -13,10 +13,11 @@ export const PREAPPROVED_CLIENT = { clientId: PREAPPROVED_DATAVERSE_CLIENT_ID, r
  */
 export async function preapproved(ctx: GrantContext<'preapproved'>): Promise<GrantResult> {
   if (!ctx.embeddedSignIn) throw new AppError('not_supported', 'Signing in without an app registration needs the desktop app\'s embedded sign-in window; use another grant from the command line.')
+  if (ctx.authority.protocol !== 'entra') throw new AppError('not_supported', 'Microsoft\'s pre-approved Dataverse client exists only in Entra ID: with this authority, register a client and choose another grant.')
   const state = randomToken()
   const nonce = randomToken()
   const url = implicitAuthorizeUrl({
-    endpoint: (await ctx.openIdConfiguration(ctx.profile.endpoint)).authorization_endpoint,
+    endpoint: await authorizationEndpoint(ctx, ctx.profile.endpoint),
     version: ctx.profile.endpoint,
     clientId: PREAPPROVED_CLIENT.clientId,
     redirectUri: PREAPPROVED_CLIENT.redirectUri,

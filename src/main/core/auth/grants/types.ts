@@ -2,8 +2,10 @@ import type { AuthenticationResult, ConfidentialClientApplication, PublicClientA
 import type { DeviceCodeInfo, SignInStep } from '../../../../shared/auth'
 import type { ResolvedAuthProfile } from '../../../../shared/environment'
 import type { StoredEnvironment } from '../../store/environments'
-import type { ResolvedAuthority } from '../authority'
+import type { Authority, OpenIdMetadata } from '../authority'
 import type { CallbackExchange } from '../loopback'
+import type { RecordingNetworkClient } from '../network'
+import type { Sleep } from './deviceCodeRfc8628'
 
 export interface GrantResult {
   accessToken: string
@@ -12,6 +14,8 @@ export interface GrantResult {
   expiresAt: number | null
   scopes: string[]
   account: { homeAccountId: string; username: string; name: string; tenantId: string } | null
+  /** Only for tokens from our own grants (RFC 8628 with OIDC authorities): msal keeps its refresh tokens in its cache. */
+  refreshToken?: string | null
 }
 
 export type ConfidentialCredential = { kind: 'secret'; secret: string } | { kind: 'certificate'; thumbprintSha256: string; privateKey: string; x5c: string } | { kind: 'assertion'; assertion: string }
@@ -20,15 +24,19 @@ export type ConfidentialCredential = { kind: 'secret'; secret: string } | { kind
 export interface GrantContext<P extends ResolvedAuthProfile['grant'] = ResolvedAuthProfile['grant']> {
   env: StoredEnvironment
   profile: Extract<ResolvedAuthProfile, { grant: P }>
-  authority: ResolvedAuthority
+  authority: Authority
   scopes: string[]
   signal: AbortSignal
   interactiveTimeoutMs: number
   publicApp(clientId: string): PublicClientApplication
   confidentialApp(clientId: string, credential: ConfidentialCredential): ConfidentialClientApplication
   openBrowser(url: string): Promise<void>
-  /** The authority's OpenID configuration (v1 or v2), fetched through the traffic log. */
-  openIdConfiguration(version: 'v1' | 'v2'): Promise<{ authorization_endpoint: string; token_endpoint: string }>
+  /** The authority's OpenID configuration (Entra: v1 or v2; any other authority: its one document), through the traffic log. */
+  openIdConfiguration(version: 'v1' | 'v2'): Promise<OpenIdMetadata>
+  /** The network client of this sign-in, for our own grants (RFC 8628, refresh): recorded in the traffic log. */
+  network: RecordingNetworkClient
+  /** How our own grants wait between polls (tests shorten it). */
+  sleep: Sleep
   embeddedSignIn: ((url: string, redirectPrefix: string, signal: AbortSignal) => Promise<string>) | null
   progress(step: SignInStep, message: string, extra?: { authorizeUrl?: string; deviceCode?: DeviceCodeInfo }): void
   recordAuthorize(url: string): void
