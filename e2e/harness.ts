@@ -16,7 +16,8 @@ import { startHttpServer, type TestServer } from '../src/main/testing/testServer
 import { ensureSandboxEnvironment, SandboxServer } from '../src/main/sandbox'
 import type { SandboxInfo } from '../src/shared/sandbox'
 
-const RENDERER_DIR = resolve('out/renderer')
+/** ORGBENCH_RENDERER_DIR points at another build (engineers sharing one checkout each build their own). */
+const RENDERER_DIR = resolve(process.env.ORGBENCH_RENDERER_DIR ?? 'out/renderer')
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' }
 
 /** Serves the built renderer over loopback (module scripts do not load from file:// in Chromium). */
@@ -48,6 +49,8 @@ export interface AppFixture {
   dataDir: string
   /** Load (or reload) the app and wait for its ready marker. */
   open(): Promise<void>
+  /** Quit and start again on the same data dir (new services, nothing kept in memory), then open the app. */
+  restart(): Promise<void>
   screenshot(name: string): Promise<void>
 }
 
@@ -104,17 +107,29 @@ export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: 
       browserPages.push(tab)
       await tab.goto(url).catch(() => undefined)
     }
-    const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined }, openBrowser, interactiveTimeoutMs: 20_000 })
-    const router = createRouter(services)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    await page.exposeBinding('__orgbenchInvoke', (_source, method: string, input: unknown) => router.call(method, input))
+    const emit = (event: string, payload: unknown) => page.evaluate(([e, p]) => (window as unknown as { __orgbenchEmit?: (e: string, p: unknown) => void }).__orgbenchEmit?.(e, p), [event, payload] as const).catch(() => undefined)
+    /** The main side of the app: services over the data dir, the router, and its events pushed to the page. */
+    const startMain = () => {
+      const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined }, openBrowser, interactiveTimeoutMs: 20_000 })
+      services.traffic.onAdded((entries) => void emit('traffic.added', { entries }))
+      services.traffic.onCleared(() => void emit('traffic.cleared', {}))
+      services.environments.onChanged(() => void emit('env.changed', {}))
+      services.events.on('auth.progress', (p) => void emit('auth.progress', p))
+      services.events.on('auth.changed', (p) => void emit('auth.changed', p))
+      services.events.on('schema.changed', (p) => void emit('schema.changed', p))
+      return { services, router: createRouter(services) }
+    }
+    let main = startMain()
+    await page.exposeBinding('__orgbenchInvoke', (_source, method: string, input: unknown) => main.router.call(method, input))
     await page.addInitScript(() => {
       const listeners = new Map<string, Set<(payload: unknown) => void>>()
       const w = window as unknown as Record<string, unknown>
       w.__orgbenchEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((fn) => fn(payload))
       w.orgbench = {
-        invoke: (method: string, input: unknown) => (w.__orgbenchInvoke as (m: string, i: unknown) => Promise<unknown>)(method, input),
+        // Cloned as Electron's IPC clones it: what IPC cannot send (a reactive proxy) fails here too.
+        invoke: (method: string, input: unknown) => (w.__orgbenchInvoke as (m: string, i: unknown) => Promise<unknown>)(method, structuredClone(input)),
         on: (event: string, fn: (payload: unknown) => void) => {
           const set = listeners.get(event) ?? new Set()
           set.add(fn)
@@ -123,28 +138,29 @@ export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: 
         }
       }
     })
-    const emit = (event: string, payload: unknown) => page.evaluate(([e, p]) => (window as unknown as { __orgbenchEmit?: (e: string, p: unknown) => void }).__orgbenchEmit?.(e, p), [event, payload] as const).catch(() => undefined)
-    services.traffic.onAdded((entries) => void emit('traffic.added', { entries }))
-    services.traffic.onCleared(() => void emit('traffic.cleared', {}))
-    services.environments.onChanged(() => void emit('env.changed', {}))
-    services.events.on('auth.progress', (p) => void emit('auth.progress', p))
-    services.events.on('auth.changed', (p) => void emit('auth.changed', p))
     const fixture: AppFixture = {
       page,
       browserPages,
-      services,
-      router,
+      services: main.services,
+      router: main.router,
       dataDir,
       async open() {
         await page.goto(rendererUrl)
         await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true')
       },
+      async restart() {
+        await main.services.close()
+        main = startMain()
+        fixture.services = main.services
+        fixture.router = main.router
+        await fixture.open()
+      },
       async screenshot(name) {
-        await page.screenshot({ path: join('test-results', 'screenshots', `${name}.png`) })
+        await page.screenshot({ path: join('test-results', 'screenshots', `${name}.png`), animations: 'disabled' })
       }
     }
     await use(fixture)
-    await services.close()
+    await main.services.close()
     if (testInfo.status === testInfo.expectedStatus) expect(errors, 'uncaught errors in the page').toEqual([])
   }
 })

@@ -81,6 +81,7 @@ type Listener = () => void
 export class EnvironmentStore {
   private readonly dir: string
   private cache: Map<string, StoredEnvironment> | null = null
+  private loading: Promise<Map<string, StoredEnvironment>> | null = null
   private problems: StoreProblem[] = []
   private queue: Promise<unknown> = Promise.resolve()
   private readonly listeners = new Set<Listener>()
@@ -100,8 +101,14 @@ export class EnvironmentStore {
   }
 
   /** Reads every environment file once; corrupt ones are moved aside and listed in `problems`. */
-  private async load(): Promise<Map<string, StoredEnvironment>> {
-    if (this.cache) return this.cache
+  private load(): Promise<Map<string, StoredEnvironment>> {
+    if (this.cache) return Promise.resolve(this.cache)
+    // Calls that arrive together share one read: two readers would each report (and try to move) a corrupt file.
+    this.loading ??= this.readAll().finally(() => (this.loading = null))
+    return this.loading
+  }
+
+  private async readAll(): Promise<Map<string, StoredEnvironment>> {
     const map = new Map<string, StoredEnvironment>()
     await fs.mkdir(this.dir, { recursive: true })
     const names = (await fs.readdir(this.dir)).filter((n) => n.endsWith('.json') && !n.includes('.corrupt-')).sort()

@@ -24,7 +24,7 @@ export function createClient(bridge: OrgbenchBridge): ApiClient {
     async call(method, input) {
       let result: Result<unknown>
       try {
-        result = (await bridge.invoke(method, input)) as Result<unknown>
+        result = (await bridge.invoke(method, plain(input))) as Result<unknown>
       } catch (error) {
         throw new ApiError({ code: 'internal', message: `Could not reach the OrgBench core: ${(error as Error).message}` })
       }
@@ -36,6 +36,20 @@ export function createClient(bridge: OrgbenchBridge): ApiClient {
       return bridge.on(event, listener as (payload: unknown) => void)
     }
   }
+}
+
+/**
+ * A copy made of plain arrays and objects. IPC clones what it sends, and a store's reactive proxies
+ * cannot be cloned ("An object could not be cloned"): every input crosses as plain data.
+ */
+export function plain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => plain(v)) as T
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) copy[k] = plain(v)
+    return copy as T
+  }
+  return value
 }
 
 export function errorMessage(error: unknown): string {
