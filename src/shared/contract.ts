@@ -79,7 +79,8 @@ export const methods = {
   'sandbox.reset': { input: empty, output: z.object({ reset: z.boolean() }) },
 
   'traffic.list': { input: empty, output: z.object({ entries: z.array(EntrySummary) }) },
-  'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false) }), output: TrafficEntry },
+  /** `whole`: large bodies read back whole (decrypted) from disk instead of their first part. */
+  'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false) }), output: TrafficEntry },
   'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) }
 } as const
 

@@ -95,8 +95,8 @@ function createHandlers(s: Services): Handlers {
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
 
     'traffic.list': async () => ({ entries: s.traffic.list() }),
-    'traffic.get': async ({ id, reveal }) => {
-      const entry = s.traffic.get(id, reveal)
+    'traffic.get': async ({ id, reveal, whole }) => {
+      const entry = whole ? await s.traffic.getWhole(id, reveal) : s.traffic.get(id, reveal)
       if (!entry) throw new AppError('not_found', 'That traffic entry is no longer in the log (it was cleared or dropped as the oldest).')
       return entry
     },

@@ -9,11 +9,13 @@ import type { SignInProgress } from '../../shared/auth'
 import { AuthService } from './auth/service'
 
 export type RequestAuth = { mode: 'inherit' } | { mode: 'none' } | { mode: 'bearer'; token: string }
+import { sweepSpills } from './capture/spill'
 import { TrafficLog } from './capture/trafficLog'
 import { RequestExecutor, type SendTarget } from './http/executor'
 import type { SecretBox } from './ports'
 import { EnvironmentStore } from './store/environments'
 import { SettingsStore } from './store/settings'
+import { sweepTempFiles } from './store/files'
 
 export interface Logger {
   error(message: string, error?: unknown): void
@@ -58,6 +60,8 @@ export class Services {
   readonly environments: EnvironmentStore
   readonly settings: SettingsStore
   readonly traffic: TrafficLog
+  /** Done removing what a run that ended abruptly left: temporary files of interrupted writes, spilled bodies. */
+  readonly swept: Promise<void>
   readonly executor: RequestExecutor
   readonly log: Logger
   readonly auth: AuthService
@@ -70,7 +74,8 @@ export class Services {
     this.log = options.log ?? { error: (m, e) => console.error(m, e) }
     this.environments = new EnvironmentStore(options.dataDir, options.secretBox)
     this.settings = new SettingsStore(options.dataDir)
-    this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture') })
+    this.swept = Promise.all([sweepTempFiles(options.dataDir), sweepSpills(join(options.dataDir, 'capture'))]).then(() => undefined)
+    this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture'), onError: (e) => this.log.error('A large captured body could not be kept on disk', e) })
     this.executor = new RequestExecutor(this.traffic)
     this.auth = new AuthService({
       environments: this.environments,
@@ -193,5 +198,6 @@ export class Services {
     for (const c of this.inFlight.values()) c.abort()
     this.traffic.flush()
     await this.executor.close()
+    await Promise.all([this.traffic.close(), this.swept])
   }
 }
