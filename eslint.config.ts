@@ -55,6 +55,16 @@ export default tseslint.config(
     }
   },
   {
+    // Renderer tests of schema-driven features read the Sandbox's real CSDL through the real parser (one truth).
+    files: ['src/renderer/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', 'electron', 'electron/*'], message: 'The renderer never imports Node or Electron.' }, { regex: '/main/(?!sandbox/webapi/csdl$|core/dataverse/csdl$)', message: 'Renderer tests may import only the CSDL builder and parser from main.' }] }
+      ]
+    }
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -47,6 +47,7 @@ async function start(): Promise<void> {
   services.environments.onChanged(() => emit('env.changed', {}))
   services.events.on('auth.progress', (p) => emit('auth.progress', p))
   services.events.on('auth.changed', (p) => emit('auth.changed', p))
+  services.events.on('schema.changed', (p) => emit('schema.changed', p))
 
   window.once('ready-to-show', () => window.show())
   app.on('second-instance', () => {

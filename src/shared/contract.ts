@@ -8,6 +8,7 @@ import { DecodedToken, SignInProgress, TokenView } from './auth'
 import { EnvironmentInput, EnvironmentView, OrgUrl, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo } from './sandbox'
+import { PackedSchema, SchemaInfo } from './schema'
 import { Settings, SettingsPatch } from './settings'
 import { EntrySummary, TrafficEntry } from './traffic'
 
@@ -78,6 +79,9 @@ export const methods = {
   'sandbox.info': { input: empty, output: z.object({ sandbox: SandboxInfo.nullable(), environmentId: z.string().nullable() }) },
   'sandbox.reset': { input: empty, output: z.object({ reset: z.boolean() }) },
 
+  /** The org's schema index (cached per environment; `refresh` downloads $metadata again). */
+  'schema.get': { input: z.object({ environmentId: id, refresh: z.boolean().default(false) }), output: z.object({ info: SchemaInfo, schema: PackedSchema }) },
+
   'traffic.list': { input: empty, output: z.object({ entries: z.array(EntrySummary) }) },
   /** `whole`: large bodies read back whole (decrypted) from disk instead of their first part. */
   'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false) }), output: TrafficEntry },
@@ -92,6 +96,8 @@ export const events = {
   'auth.progress': SignInProgress,
   /** An environment's token changed (signed in, refreshed, signed out). */
   'auth.changed': z.object({ environmentId: z.string() }),
+  /** An environment's cached schema was found out of date and replaced: fetch it again. */
+  'schema.changed': z.object({ environmentId: z.string() }),
   /** Environments changed outside the renderer's own calls (CLI, another window, a corrupt file found). */
   'env.changed': z.object({})
 } as const

@@ -20,6 +20,7 @@ export const ErrorCode = z.enum([
   'sign_in_required',
   'sign_in_failed',
   'not_supported',
+  'invalid_metadata',
   'internal'
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>

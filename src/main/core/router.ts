@@ -94,6 +94,7 @@ function createHandlers(s: Services): Handlers {
     'sandbox.info': () => s.sandboxInfo(),
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
 
+    'schema.get': ({ environmentId, refresh }) => s.schema.get(environmentId, { refresh }),
     'traffic.list': async () => ({ entries: s.traffic.list() }),
     'traffic.get': async ({ id, reveal, whole }) => {
       const entry = whole ? await s.traffic.getWhole(id, reveal) : s.traffic.get(id, reveal)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { AppInfo, EnvironmentList } from '../../shared/contract'
 import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo } from '../../shared/sandbox'
@@ -7,6 +8,7 @@ import { RequestSpec, type ResponseView } from '../../shared/http'
 import { substituteVariables } from '../../shared/variables'
 import type { SignInProgress } from '../../shared/auth'
 import { AuthService } from './auth/service'
+import { SchemaService } from './dataverse/schemaService'
 
 export type RequestAuth = { mode: 'inherit' } | { mode: 'none' } | { mode: 'bearer'; token: string }
 import { sweepSpills } from './capture/spill'
@@ -65,7 +67,8 @@ export class Services {
   readonly executor: RequestExecutor
   readonly log: Logger
   readonly auth: AuthService
-  readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string } }>()
+  readonly schema: SchemaService
+  readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string }; 'schema.changed': { environmentId: string } }>()
   private readonly inFlight = new Map<string, AbortController>()
   private sandbox: SandboxPort | null = null
 
@@ -92,6 +95,13 @@ export class Services {
       onProgress: (p) => this.events.emit('auth.progress', p),
       onChanged: (environmentId) => this.events.emit('auth.changed', { environmentId }),
       ...(options.interactiveTimeoutMs ? { interactiveTimeoutMs: options.interactiveTimeoutMs } : {})
+    })
+    this.schema = new SchemaService({
+      dataDir: options.dataDir,
+      send: (environmentId, spec) => this.sendRequest(`schema-${randomUUID()}`, environmentId, spec),
+      orgUrl: async (environmentId) => (await this.environments.getStored(environmentId)).orgUrl,
+      onChanged: (environmentId) => this.events.emit('schema.changed', { environmentId }),
+      log: (message, error) => this.log.error(message, error)
     })
   }
 
