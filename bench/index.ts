@@ -5,6 +5,7 @@
  *  2. Capturing 10,000 typical Web API exchanges into the traffic log: time and retained heap.
  *  3. The Sandbox org: requests per second for WhoAmI and for the token endpoint.
  *  4. Sign-in: a cold client-credentials sign-in, and the token work of a request with a cached token.
+ *  5. The org's schema at real-org size: parse and index, start from the cache, memory, URL completion in Chromium.
  */
 import { Agent, request } from 'undici'
 import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
@@ -17,6 +18,7 @@ import type { SandboxInfo } from '../src/shared/sandbox'
 import { Services } from '../src/main/core/services'
 import { keyFileSecretBox } from '../src/main/core/store/secretBox'
 import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
+import { schemaBench } from './schema'
 
 const REQUESTS = 2000
 const ROUNDS = 7
@@ -245,6 +247,8 @@ async function main(): Promise<void> {
   await sandboxThroughput()
   console.log('')
   await signInCosts()
+  console.log('')
+  await schemaBench()
 }
 
 void main()
