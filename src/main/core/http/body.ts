@@ -1,5 +1,3 @@
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser'
-
 /** Content types we show as text. Anything else is binary unless its bytes say otherwise. */
 const TEXTUAL = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded|http|graphql|yaml)|multipart\/mixed)/i
 
@@ -22,36 +20,8 @@ export function decodeBody(bytes: Uint8Array, contentType: string): { encoding: 
   return { encoding: 'base64', text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
 }
 
-const JSON_ERRORS: Record<number, string> = {
-  1: 'invalid symbol',
-  2: 'invalid number format',
-  3: 'a property name is expected',
-  4: 'a value is expected',
-  5: 'a colon is expected',
-  6: 'a comma is expected',
-  7: 'a closing brace } is expected',
-  8: 'a closing bracket ] is expected',
-  9: 'the text ends too early',
-  10: 'comments are not allowed in JSON',
-  11: 'the text ends too early',
-  12: 'a string is not closed',
-  13: 'invalid unicode escape',
-  14: 'invalid escape character',
-  15: 'invalid character',
-  16: 'unexpected text after the value'
-}
-
-/** The first JSON syntax error, with line and column (1-based), or null when the text is valid JSON. */
-export function findJsonError(text: string): { line: number; column: number; offset: number; message: string } | null {
-  const errors: ParseError[] = []
-  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false })
-  const first = errors[0]
-  if (!first) return null
-  const before = text.slice(0, first.offset)
-  const line = before.split('\n').length
-  const column = first.offset - before.lastIndexOf('\n')
-  return { line, column, offset: first.offset, message: JSON_ERRORS[first.error] ?? 'syntax error' }
-}
+/** Lives in shared/ since the body editor marks the same error the executor reports. */
+export { findJsonError } from '../../../shared/json'
 
 export function headerValue(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
   const lower = name.toLowerCase()

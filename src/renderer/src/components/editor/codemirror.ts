@@ -1,5 +1,5 @@
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands'
-import { json, jsonParseLinter } from '@codemirror/lang-json'
+import { json } from '@codemirror/lang-json'
 import { xml } from '@codemirror/lang-xml'
 import { bracketMatching, foldGutter, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
 import { linter, lintGutter } from '@codemirror/lint'
@@ -17,6 +17,7 @@ import {
   type ViewUpdate
 } from '@codemirror/view'
 import { tags } from '@lezer/highlight'
+import { jsonDiagnostics } from './jsonLint'
 
 export type EditorLanguage = 'json' | 'xml' | 'html' | 'text'
 
@@ -76,7 +77,7 @@ export function variableHighlighter(known: ReadonlySet<string>): Extension {
 export function languageExtension(language: EditorLanguage, lint: boolean): Extension {
   switch (language) {
     case 'json':
-      return lint ? [json(), linter(jsonParseLinter(), { delay: 300 }), lintGutter()] : json()
+      return lint ? [json(), linter((view) => jsonDiagnostics(view.state.doc.toString()), { delay: 300 }), lintGutter()] : json()
     case 'xml':
     case 'html':
       return xml()
