@@ -68,7 +68,10 @@ test('an unknown {{variable}} is highlighted and blocks the send with a clear me
   await expect(page.locator('.cm-var-unknown')).toHaveText('{{accountId}}')
   await expect(page.locator('.cm-var-known')).toHaveText('{{webApiUrl}}')
   await send(app)
-  await expect(page.getByTestId('response-error')).toContainText('Variable {{accountId}} is not defined in the active environment')
+  // Reported once, in one wording: the notice says the request was not sent; no second box below.
+  await expect(page.getByTestId('unknown-vars')).toContainText('Not sent: {{accountId}} is not defined in Dev')
+  await expect(page.getByTestId('response-error')).toHaveCount(0)
+  await expect(page.getByText(/is not defined/)).toHaveCount(1)
   expect(app.services.traffic.size).toBe(0)
   await app.screenshot('unknown-variable')
 })
@@ -93,6 +96,14 @@ test('an invalid JSON body says where it is broken', async ({ app, testServer })
   await page.locator('.sections').getByText('Body').click()
   await page.getByTestId('body-editor').click()
   await page.keyboard.insertText('{\n  "name": "Contoso",\n  "revenue": ,\n}')
+  // The editor marks the error where it is: line 3, in the gutter and under the text.
+  const editor = page.getByTestId('body')
+  const marker = editor.locator('.cm-lint-marker-error')
+  await expect(marker).toHaveCount(1)
+  const line3 = editor.locator('.cm-line').nth(2)
+  await expect(line3.locator('.cm-lintRange-error')).toHaveText(',')
+  const [m, l] = [(await marker.boundingBox())!, (await line3.boundingBox())!]
+  expect(Math.abs(m.y + m.height / 2 - (l.y + l.height / 2)), 'the gutter marker sits on line 3').toBeLessThan(l.height / 2)
   await send(app)
   await expect(page.getByTestId('response-error')).toContainText('The JSON body is not valid at line 3')
   await app.screenshot('invalid-json')
@@ -117,8 +128,14 @@ test('DNS failure, connection refused and TLS errors are explained', async ({ ap
   try {
     await setUrl(app, `${tlsServer.url}/json`)
     await send(app)
-    await expect(page.getByTestId('response-error')).toContainText('TLS failed')
-    await expect(page.getByTestId('response-error')).toContainText('not trusted')
+    const box = page.getByTestId('response-error')
+    await expect(box).toContainText('TLS failed')
+    await expect(box).toContainText('not trusted')
+    // Words, never the raw code; the message (what to do) first.
+    await expect(box).toContainText('TLS / certificate problem')
+    await expect(box).not.toContainText('tls_error')
+    const [message, kind] = [(await box.getByText('TLS failed').boundingBox())!, (await box.getByText('TLS / certificate problem').boundingBox())!]
+    expect(message.y).toBeLessThan(kind.y)
     await app.screenshot('tls-error')
   } finally {
     await tlsServer.close()
