@@ -30,6 +30,24 @@ describe('query parameters', () => {
     ])
   })
 
+  it('writes a row only once it has a key: a value typed first never becomes &=value', () => {
+    const rows = [
+      { key: '$top', value: '3', enabled: true },
+      { key: '', value: 'name', enabled: true }
+    ]
+    const url = urlFromParams('{{webApiUrl}}/accounts', rows)
+    expect(url).toBe('{{webApiUrl}}/accounts?$top=3')
+    expect(urlFromParams('{{webApiUrl}}/accounts', [{ key: '', value: 'name', enabled: true }])).toBe('{{webApiUrl}}/accounts')
+    // The half-typed row stays in the table while the URL is edited, and is written once it has a key.
+    const after = paramsFromUrl(url + '&$count=true', rows)
+    expect(after).toEqual([
+      { key: '$top', value: '3', enabled: true },
+      { key: '$count', value: 'true', enabled: true },
+      { key: '', value: 'name', enabled: true }
+    ])
+    expect(urlFromParams(url, after.map((r) => (r.key === '' ? { ...r, key: '$select' } : r)))).toBe('{{webApiUrl}}/accounts?$top=3&$count=true&$select=name')
+  })
+
   it('drops the ? when no parameter is left', () => {
     expect(buildUrl('https://x/api', [], '#h')).toBe('https://x/api#h')
   })

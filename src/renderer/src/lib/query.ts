@@ -20,16 +20,17 @@ export function parseQuery(query: string): KeyValue[] {
   })
 }
 
+/** A row is written once it has a key: a value typed first waits in the table (never `&=value`). */
 export function buildUrl(base: string, params: readonly KeyValue[], hash = ''): string {
-  const parts = params.filter((p) => p.enabled && (p.key !== '' || p.value !== '')).map((p) => (p.value === '' && !p.key.endsWith('=') ? p.key : `${p.key}=${p.value}`))
+  const parts = params.filter((p) => p.enabled && p.key !== '').map((p) => (p.value === '' && !p.key.endsWith('=') ? p.key : `${p.key}=${p.value}`))
   return base + (parts.length ? `?${parts.join('&')}` : '') + hash
 }
 
-/** New table rows after the URL changed: the URL's parameters, and the disabled rows the table still had. */
+/** New table rows after the URL changed: the URL's parameters, and the rows the URL does not hold (disabled, or without a key yet). */
 export function paramsFromUrl(url: string, previous: readonly KeyValue[]): KeyValue[] {
   const parsed = parseQuery(splitUrl(url).query)
-  const disabled = previous.filter((p) => !p.enabled)
-  return [...parsed, ...disabled]
+  const kept = previous.filter((p) => !p.enabled || (p.key === '' && p.value !== ''))
+  return [...parsed, ...kept]
 }
 
 /** The URL after the table changed. */

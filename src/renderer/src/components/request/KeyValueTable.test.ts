@@ -14,6 +14,24 @@ describe('KeyValueTable', () => {
     ])
   })
 
+  it('shows the placeholders on the empty row only, and asks for the key of a row that has only a value', () => {
+    const wrapper = mount(KeyValueTable, {
+      props: {
+        rows: [
+          { key: '$count', value: '', enabled: true },
+          { key: '', value: 'name', enabled: true }
+        ],
+        keyPlaceholder: '$select',
+        valuePlaceholder: 'name,accountnumber',
+        testId: 'kv'
+      }
+    })
+    const keys = wrapper.findAll('input[aria-label="key"]').map((i) => i.attributes('placeholder') ?? '')
+    const values = wrapper.findAll('input[aria-label="value"]').map((i) => i.attributes('placeholder') ?? '')
+    expect(keys).toEqual(['', 'key needed', '$select'])
+    expect(values).toEqual(['', '', 'name,accountnumber'])
+  })
+
   it('removes a row', async () => {
     const wrapper = mount(KeyValueTable, { props: { rows: [{ key: 'A', value: '1', enabled: true }, { key: 'B', value: '2', enabled: true }], testId: 'kv' } })
     await wrapper.find('button[aria-label="Remove A"]').trigger('click')
