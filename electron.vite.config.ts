@@ -21,7 +21,8 @@ export default defineConfig({
       // jose is ESM-only: bundle it into the CommonJS main build instead of require()-ing it.
       externalizeDeps: { exclude: ['jose'] },
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli.ts') }
+        // The CLI's commands are dynamic imports: each its own chunk, loaded only when that command runs.
+        input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli/index.ts') }
       }
     }
   },

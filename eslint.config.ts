@@ -77,7 +77,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['src/main/core/**/*.ts', 'src/main/sandbox/**/*.ts', 'src/main/cli.ts', 'src/main/testing/**/*.ts'],
+    files: ['src/main/core/**/*.ts', 'src/main/sandbox/**/*.ts', 'src/main/cli/**/*.ts', 'src/main/testing/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*'], message: 'core/, sandbox/ and the CLI never import Electron: they run under plain Node.' }] }]
     }

@@ -52,8 +52,9 @@ export const OrgUrl = z.string().transform((value, ctx) => {
 export const SecretField = z.object({ isSet: z.boolean(), value: z.string().optional() })
 export type SecretField = z.infer<typeof SecretField>
 
-const clientId = z.string().trim().max(200)
-const scopes = z.string().trim().max(2000)
+// Optional like every other profile field: a file may leave them out (empty scopes mean <org URL>/.default).
+const clientId = z.string().trim().max(200).default('')
+const scopes = z.string().trim().max(2000).default('')
 
 export const GrantType = z.enum(['none', 'authorization_code', 'implicit', 'client_credentials', 'password', 'device_code', 'preapproved'])
 export type GrantType = z.infer<typeof GrantType>

@@ -1,0 +1,122 @@
+/** Every command's help, kept apart from the commands so that `--help` loads nothing else. */
+
+export const GRANT_NAMES = ['authorization_code', 'implicit', 'client_credentials', 'password', 'device_code'] as const
+
+const EXIT_CODES = 'Exit codes: 0 success, 1 an HTTP error status (request), 2 a usage, input, sign-in or network error (the reason on stderr).'
+
+const OVERRIDES = `Options that replace the environment's profile for this call:
+  --grant G              ${GRANT_NAMES.join(', ')}
+  --client-id ID         the app registration's client id
+  --client-secret-stdin  read the client secret from standard input (never echoed, logged or stored)
+  --certificate FILE     PEM certificate (may also hold the private key); --key FILE for a separate key
+  --scope S              scopes, space-separated (default: <org URL>/.default)
+  --tenant T             tenant id or domain`
+
+export function mainHelp(defaultDataDir: string): string {
+  return `orgbench — the OrgBench command line (same environments and core as the desktop app)
+
+Usage:
+  orgbench [--data-dir DIR] env list|show|import|export|delete …
+  orgbench [--data-dir DIR] request [--env NAME] METHOD URL [-H 'Key: Value']… [-d BODY|@FILE|@-] [-i]
+  orgbench [--data-dir DIR] sandbox [--port N] [--reset]
+  orgbench [--data-dir DIR] login --env NAME [--grant G] [overrides]
+  orgbench [--data-dir DIR] token --env NAME [--json] [--non-interactive] [--force-refresh] [--grant G] [overrides]
+  orgbench [--data-dir DIR] logout --env NAME
+
+Options:
+  --data-dir DIR   where environments and tokens live (default: ${defaultDataDir}; or ORGBENCH_DATA_DIR)
+  -h, --help       help for any command (orgbench env --help, orgbench token --help, …)
+  --version        print the version
+
+${EXIT_CODES}`
+}
+
+export const COMMAND_HELP = {
+  env: `orgbench env — manage environments
+
+Usage:
+  orgbench env list [--json]                  list environments
+  orgbench env show NAME [--json]             show one environment (secret values are never printed)
+  orgbench env import FILE|-                  import an environment file (- reads standard input); the same name replaces
+  orgbench env export NAME [-o FILE] [--include-secrets]
+                                              write an environment file (secret values are null unless asked);
+                                              -o writes FILE atomically, mode 0600 with --include-secrets
+  orgbench env delete NAME                    delete an environment and its tokens
+
+NAME is an environment's name (any case) or id. In a file, only "orgbench", "schemaVersion", "name" and "orgUrl" are
+required; every other field takes its default. ${EXIT_CODES}`,
+  request: `orgbench request — send one HTTP request
+
+Usage:
+  orgbench request [--env NAME] METHOD URL [-H 'Key: Value']… [-d BODY|@FILE|@-] [-i] [--timeout MS] [--max-bytes N] [--no-auth]
+
+  {{variables}} in the URL, headers and body come from the environment; {{orgUrl}} and {{webApiUrl}} always exist.
+  -e, --env NAME   the environment (its variables, its CA, its token)
+  -H, --header     a request header, 'Name: value' (repeatable)
+  -d, --data       the body; @FILE reads a file, @- standard input
+  -i, --include    print the response headers before the body
+  --no-auth        do not attach the environment's token
+  --timeout MS     give up after MS milliseconds (default: the app's setting, 30000)
+  --max-bytes N    keep at most N bytes of the response body (default: the app's setting, 52428800)
+
+The environment's token is attached to requests to the org's API (never to another host) unless the request has
+its own Authorization header. A grant that needs no one (client credentials, password) signs in by itself; for a
+browser or device code grant, sign in first with "orgbench login --env NAME".
+Prints the status line to stderr, the body to stdout. Exit 0 for 2xx, 1 for another status, 2 for errors.`,
+  sandbox: `orgbench sandbox — run the built-in Sandbox org (emulated Entra ID + Dataverse Web API) on 127.0.0.1
+
+Usage:
+  orgbench [--data-dir DIR] sandbox [--port N] [--reset]
+
+  --port N    HTTPS on port N and the browser pages on N+1 (default: free ports)
+  --reset     put the org's rows back to the seed before starting
+
+Prints one JSON line when ready (orgUrl, webApiUrl, authority, pagesUrl, caFile, the demo clients, secret, user and
+password), then, on stderr, the URLs to use: the org's API is HTTPS with the Sandbox's own CA, so a browser opens
+only the sign-in pages, served on plain-HTTP loopback (pagesUrl; the device code page is <pagesUrl>/devicelogin).
+Creates or updates the "Sandbox" environment in the data folder, so from another terminal
+  orgbench login --env Sandbox
+  orgbench request --env Sandbox GET '{{webApiUrl}}/WhoAmI'
+work. Ctrl+C stops it (exit 0).`,
+  login: `orgbench login — sign in to an environment and keep its tokens (encrypted) for later requests
+
+Usage:
+  orgbench login --env NAME [--grant G] [overrides]
+
+  Signs in with the environment's profile: authorization code and implicit open the browser (the URL is printed
+  too), device code prints the code and the page, client credentials and password need no one. Always signs in
+  again, even with a valid token.
+
+${OVERRIDES}
+  With options, the tokens of this sign-in are kept for the environment, e.g. --grant device_code on a machine
+  without a browser.
+
+Exit 0 when signed in, 2 when the sign-in fails (the reason, and for AADSTS errors the fix, on stderr).`,
+  token: `orgbench token — print an access token for an environment
+
+Usage:
+  orgbench token --env NAME [--json] [--non-interactive] [--force-refresh] [overrides]
+
+  Prints the access token on stdout (with --json: accessToken, tokenType, expiresOn, scopes, grant, account).
+  A cached token with five minutes left is used as it is, an older one is refreshed. Without one, token signs in
+  as "orgbench login" does and keeps the tokens: client credentials and password silently, authorization code
+  and implicit in the browser, device code with the code printed on stderr (stdout stays the token alone).
+  --non-interactive   never open a browser or show a device code: exit 2 instead, saying to run
+                      "orgbench login --env NAME" (for scripts and CI)
+  --force-refresh     refresh even when the cached token is still valid
+  --json              print the token and what it is for as JSON
+
+${OVERRIDES}
+  With options, token signs in for this call only: the token is printed, and the environment's saved tokens
+  are neither used nor replaced.
+
+Exit 0 with a token, 2 when no token could be had (the reason, and for AADSTS errors the fix, on stderr).`,
+  logout: `orgbench logout — forget an environment's tokens
+
+Usage:
+  orgbench logout --env NAME
+
+  Deletes the environment's cached tokens (access, refresh and ID tokens). Exit 0 whether or not it had any.`
+} as const
+
+export type CommandName = keyof typeof COMMAND_HELP

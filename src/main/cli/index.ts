@@ -1,0 +1,86 @@
+/**
+ * `orgbench`: the command line over the same core as the app (no Electron).
+ * This entry reads the global options and loads only the command that runs (each in its own module), so that
+ * `--version` and `--help` load no dependency at all.
+ * Exit codes: 0 success, 1 an HTTP error status, 2 a usage, input, sign-in or network error.
+ */
+import type { Services } from '../core/services'
+import { defaultDataDir } from '../core/paths'
+import { shellWord, splitGlobal, UsageError } from './args'
+import type { Command, CommandContext } from './context'
+import { COMMAND_HELP, mainHelp, type CommandName } from './help'
+import { processIo, type CliIo } from './io'
+
+export type { CliIo }
+
+const VERSION = '0.1.0'
+
+const COMMANDS: Record<CommandName, () => Promise<Command>> = {
+  env: async () => (await import('./env')).env,
+  request: async () => (await import('./request')).request,
+  sandbox: async () => (await import('./sandbox')).sandbox,
+  login: async () => (await import('./auth')).login,
+  token: async () => (await import('./auth')).token,
+  logout: async () => (await import('./auth')).logout
+}
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name)
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let services: Services | null = null
+  try {
+    const global = splitGlobal(argv)
+    if (global.version) {
+      io.stdout(`orgbench ${VERSION}\n`)
+      return 0
+    }
+    const [command, ...rest] = global.rest
+    if (command === 'help' && rest[0] && isCommand(rest[0])) {
+      io.stdout(COMMAND_HELP[rest[0]] + '\n')
+      return 0
+    }
+    if (!command || command === 'help' || (global.help && !command)) {
+      io.stdout(mainHelp(defaultDataDir(io.env)) + '\n')
+      return command || global.help ? 0 : 2
+    }
+    if (!isCommand(command)) throw new UsageError(`Unknown command "${command}".`)
+    if (global.help || rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(COMMAND_HELP[command] + '\n')
+      return 0
+    }
+    const dataDir = global.dataDir ?? defaultDataDir(io.env)
+    const ctx: CommandContext = {
+      io,
+      dataDir,
+      self: global.dataDir !== undefined ? `orgbench --data-dir ${shellWord(global.dataDir)}` : 'orgbench',
+      version: VERSION,
+      services: async () => (services ??= (await import('./session')).openServices(dataDir, io, VERSION))
+    }
+    return await (await COMMANDS[command]())(rest, ctx)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`orgbench: ${error.message}\nRun "orgbench --help" for usage.\n`)
+      return 2
+    }
+    io.stderr((await import('./words')).describeFailure(error))
+    return 2
+  } finally {
+    // Assigned inside the services() closure, which TypeScript's flow analysis does not see.
+    await (services as Services | null)?.close()
+  }
+}
+
+/** Run as the `orgbench` program (bin/orgbench.cjs requires the built file and calls main()). */
+export function main(): void {
+  runCli(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      process.stderr.write(`orgbench: ${String(error)}\n`)
+      process.exitCode = 2
+    }
+  )
+}
