@@ -7,7 +7,7 @@ import { ownerGone, ownerMark } from '../store/files'
 const MAGIC = Buffer.from('OBSPILL1')
 const IV_BYTES = 12
 const TAG_BYTES = 16
-/** Encrypt and write in slices so a 50 MB body does not hold the event loop for its whole length. */
+/** Encrypt and decrypt in slices so a 50 MB body does not hold the event loop for its whole length. */
 const SLICE = 1024 * 1024
 const FOLDER = /^(\d+)-([0-9a-f]{8})-[0-9a-f]{8}$/
 const NAME = /^[\w.-]+$/
@@ -73,7 +73,13 @@ export class SpillStore {
       const iv = data.subarray(MAGIC.length, MAGIC.length + IV_BYTES)
       const decipher = createDecipheriv('aes-256-gcm', key, iv)
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES))
-      return Buffer.concat([decipher.update(data.subarray(MAGIC.length + IV_BYTES, data.length - TAG_BYTES)), decipher.final()])
+      const parts: Buffer[] = []
+      for (let at = MAGIC.length + IV_BYTES; at < data.length - TAG_BYTES; at += SLICE) {
+        parts.push(decipher.update(data.subarray(at, Math.min(at + SLICE, data.length - TAG_BYTES))))
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      parts.push(decipher.final())
+      return Buffer.concat(parts)
     } catch {
       throw new AppError('storage_error', `A captured body in ${this.dir} was changed or damaged on disk, so only its first part can be shown.`)
     }
