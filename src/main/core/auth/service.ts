@@ -174,7 +174,8 @@ export class AuthService {
     const oneOffApps = new Map<string, MsalApp>()
     const context: SignInContext = {
       signInId,
-      grant: o.purpose === 'refresh' ? `${profile.grant} (refresh)` : profile.grant,
+      // A first fetch (no token yet, e.g. client credentials when a request needs one) is not a refresh.
+      grant: o.purpose === 'refresh' && o.current ? `${profile.grant} (refresh)` : profile.grant,
       target: await this.ports.target(environmentId),
       timeoutMs: await this.ports.requestTimeoutMs(),
       tokenHeaders: profile.grant === 'authorization_code' && profile.spaOrigin ? [['Origin', profile.spaOrigin]] : [],

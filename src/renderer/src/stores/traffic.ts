@@ -12,16 +12,18 @@ export const useTrafficStore = defineStore('traffic', () => {
   const revealed = ref(false)
   const filter = ref('')
   const kinds = ref<EntryKind[]>([])
+  /** Show only the entries of one sign-in (authorize, callback, discovery, token); shown as a chip, not typed. */
+  const signInId = ref<string | null>(null)
   const loadError = ref<string | null>(null)
 
   const visible = computed(() => {
     const text = filter.value.trim().toLowerCase()
     const wanted = kinds.value
+    const signIn = signInId.value
     void entries.value.length
-    // "signin:<id>" shows the entries of one sign-in (authorize, callback, discovery, token).
-    if (text.startsWith('signin:')) return entries.value.filter((e) => e.signInId?.toLowerCase() === text.slice('signin:'.length))
     return entries.value.filter(
       (e) =>
+        (signIn === null || e.signInId === signIn) &&
         (wanted.length === 0 || wanted.includes(e.kind)) &&
         (!text || e.url.toLowerCase().includes(text) || e.method.toLowerCase() === text || String(e.status ?? e.error ?? '').toLowerCase().includes(text))
     )
@@ -60,11 +62,16 @@ export const useTrafficStore = defineStore('traffic', () => {
     entries.value.push(...added)
     triggerRef(entries)
   })
+  function showSignIn(id: string | null): void {
+    signInId.value = id
+  }
+
   api.on('traffic.cleared', () => {
     entries.value = []
+    signInId.value = null
     selectedId.value = null
     selected.value = null
   })
 
-  return { entries, visible, selectedId, selected, revealed, filter, kinds, loadError, load, select, setRevealed, clear }
+  return { entries, visible, selectedId, selected, revealed, filter, kinds, signInId, loadError, load, select, setRevealed, clear, showSignIn }
 })
