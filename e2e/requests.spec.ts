@@ -188,3 +188,69 @@ test('a response over the size limit keeps the first part and says so', async ({
   await expect(page.getByTestId('response-size')).toHaveText('64 KB')
   await app.screenshot('response-truncated')
 })
+
+test('a first token fetch is a sign-in, not a refresh; its entries are shown by name, not by a filter syntax', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  const { page } = app
+  const { environments } = await app.router.invoke('env.list', {})
+  const env = environments.find((e) => e.name === 'Sandbox')!
+  await app.router.invoke('env.update', { id: env.id, environment: { ...env, auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } } as never })
+  await app.router.invoke('env.setActive', { id: env.id })
+  await app.open()
+  await send(app)
+  await expect(page.getByTestId('response-status')).toHaveText(/200/)
+
+  await page.getByTestId('nav-traffic').click()
+  const total = app.services.traffic.size
+  const token = app.services.traffic.list().find((e) => e.kind === 'token')!
+  await page.getByTestId(`traffic-row-${token.seq}`).click()
+  const signIn = page.getByTestId('inspector-signin')
+  await expect(signIn).toContainText('Part of a sign-in: Client credentials (application user)')
+  await expect(signIn).not.toContainText('refresh')
+  await expect(signIn).not.toContainText('client_credentials')
+
+  const entries = app.services.traffic.list().filter((e) => e.signInId === token.signInId).length
+  await page.getByTestId('show-sign-in').click()
+  const chip = page.getByTestId('traffic-sign-in-chip')
+  await expect(chip).toContainText('Sign-in: Client credentials (application user) · Sandbox')
+  await expect(page.getByTestId('traffic-filter').locator('input')).toHaveValue('')
+  await expect(page.getByTestId('traffic-count')).toHaveText(`${entries} of ${total}`)
+  await app.screenshot('traffic-sign-in-chip')
+  await chip.locator('.n-tag__close').click()
+  await expect(chip).toHaveCount(0)
+  await expect(page.getByTestId('traffic-count')).toHaveText(`${total} of ${total}`)
+})
+
+test('the traffic list and the inspector are split by a handle: drag it or use the keys, and the size is kept', async ({ app, testServer }) => {
+  const { page } = app
+  await app.open()
+  await setUrl(app, `${testServer.url}/json`)
+  await send(app)
+  await expect(page.getByTestId('response-status')).toHaveText(/200/)
+  await page.getByTestId('nav-traffic').click()
+  await page.getByTestId('traffic-row-1').click()
+
+  const handle = page.getByTestId('traffic-split-handle')
+  const list = page.getByTestId('traffic').locator('.list')
+  await expect(handle).toHaveAttribute('role', 'separator')
+  const before = (await list.boundingBox())!.height
+  const box = (await handle.boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width / 2, box.y + 150, { steps: 5 })
+  await page.mouse.up()
+  const dragged = (await list.boundingBox())!.height
+  expect(dragged).toBeGreaterThan(before + 120)
+
+  await handle.focus()
+  const value = Number(await handle.getAttribute('aria-valuenow'))
+  await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('ArrowUp')
+  await expect(handle).toHaveAttribute('aria-valuenow', String(Math.round(value - 4)))
+  const kept = await handle.getAttribute('aria-valuenow')
+
+  // After a reload (a restart of the window), the split is where it was left.
+  await app.open()
+  await page.getByTestId('nav-traffic').click()
+  await expect(page.getByTestId('traffic-split-handle')).toHaveAttribute('aria-valuenow', kept!)
+})
