@@ -61,10 +61,11 @@ test('the URL bar completes entity sets, $select and a $filter by keyboard from 
   await expect(page.getByTestId('response-body')).not.toContainText('"telephone1"')
 })
 
-test('an unknown column and a navigation property used as a column are marked before sending, with hover types', async ({ sandboxApp }) => {
+for (const theme of ['light', 'dark'] as const) test(`an unknown column and a navigation property used as a column are marked before sending (${theme})`, async ({ sandboxApp }) => {
   await withAppProfile(sandboxApp)
   const { app } = sandboxApp
   const { page } = app
+  await app.router.invoke('settings.update', { theme })
   await app.open()
   await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
   await typeUrl(page, '{{webApiUrl}}/accounts?$select=name,revenu,primarycontactid')
@@ -73,8 +74,11 @@ test('an unknown column and a navigation property used as a column are marked be
   await expect(marks).toHaveCount(2)
   await marks.nth(1).hover()
   await expect(page.locator('.cm-tooltip')).toContainText('is a navigation property: select its lookup column _primarycontactid_value')
-  await app.screenshot('builder-unknown-names')
-  await page.getByTestId('url').getByText('name,', { exact: false }).first().hover({ position: { x: 6, y: 6 } })
+  await app.screenshot(`builder-unknown-names-${theme}`)
+  await page.keyboard.press('End')
+  await page.keyboard.type('&$filter=primarycontactid/', { delay: 10 })
+  await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('fullname')
+  await app.screenshot(`builder-completion-${theme}`)
 })
 
 test('the schema comes from the disk cache after a restart, and Refresh downloads it again', async ({ sandboxApp }) => {

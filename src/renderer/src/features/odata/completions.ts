@@ -190,7 +190,7 @@ function completeFilter(value: Span, type: EntityTypeIndex, schema: SchemaView):
       return { from, options }
     }
     case 'operator':
-      return { from, options: [...operatorOptions(ctx.property), ...LOGICAL.map((l) => ({ label: l, kind: 'keyword' as const }))] }
+      return { from, options: [...operatorOptions(ctx.property), ...LOGICAL.map((l) => ({ label: l, kind: 'keyword' as const, apply: `${l} `, boost: -10 }))] }
     case 'value':
       return { from, options: valueOptions(ctx.property) }
     case 'logical':
@@ -202,7 +202,7 @@ const OPERATOR_INFO: Record<string, string> = { eq: 'equals', ne: 'not equal', g
 
 function operatorOptions(property: SchemaProperty | null): CompletionOption[] {
   const ordered = !property || !/^Edm\.(Boolean|Guid)$/.test(property.type)
-  return COMPARISON.filter((op) => ordered || op === 'eq' || op === 'ne').map((op) => ({ label: op, kind: 'operator', detail: OPERATOR_INFO[op], apply: `${op} ` }))
+  return COMPARISON.filter((op) => ordered || op === 'eq' || op === 'ne').map((op, i) => ({ label: op, kind: 'operator', detail: OPERATOR_INFO[op], apply: `${op} `, boost: 10 - i }))
 }
 
 function valueOptions(property: SchemaProperty | null): CompletionOption[] {

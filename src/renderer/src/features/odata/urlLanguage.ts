@@ -1,7 +1,7 @@
 import { autocompletion, snippet, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete'
 import { linter, type Diagnostic } from '@codemirror/lint'
 import type { Extension } from '@codemirror/state'
-import { hoverTooltip } from '@codemirror/view'
+import { EditorView, hoverTooltip } from '@codemirror/view'
 import type { SchemaView } from '@shared/schema'
 import { completeUrl, type OptionKind } from './completions'
 import { checkUrl, describeAt } from './diagnostics'
@@ -20,6 +20,27 @@ const ICON: Record<OptionKind, string> = {
   value: 'constant',
   key: 'constant'
 }
+
+/** Icons as small letters (the default glyphs are missing from many system fonts), colours from the app theme. */
+const badge = (letter: string, color: string) => ({ content: `'${letter}'`, color, fontFamily: 'var(--mono)', fontWeight: '700', fontSize: '10px' })
+const completionTheme = EditorView.theme({
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--mono)', fontSize: '12px', maxHeight: '18em', minWidth: '260px' },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul > li': { padding: '2px 8px 2px 4px', lineHeight: '1.6' },
+  '.cm-tooltip-autocomplete ul li[aria-selected]': { backgroundColor: 'var(--selection)', color: 'var(--text)' },
+  '.cm-completionDetail': { marginLeft: '12px', color: 'var(--text-faint)', fontStyle: 'normal', float: 'right' },
+  '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700', color: 'var(--accent)' },
+  '.cm-completionIcon': { width: '1.4em', opacity: '1', paddingRight: '4px', textAlign: 'center' },
+  '.cm-completionIcon-class:after': badge('T', 'var(--code-tag)'),
+  '.cm-completionIcon-property:after': badge('c', 'var(--code-key)'),
+  '.cm-completionIcon-variable:after': badge('L', 'var(--code-number)'),
+  '.cm-completionIcon-interface:after': badge('→', 'var(--code-string)'),
+  '.cm-completionIcon-function:after': badge('f', 'var(--accent)'),
+  '.cm-completionIcon-method:after': badge('A', 'var(--accent)'),
+  '.cm-completionIcon-keyword:after': badge('k', 'var(--text-faint)'),
+  '.cm-completionIcon-constant:after': badge('v', 'var(--code-number)'),
+  '.cm-completionInfo': { fontSize: '12px', maxWidth: '360px', padding: '6px 9px' },
+  '.cm-odata-hover': { fontFamily: 'var(--mono)', fontSize: '12px', padding: '4px 8px' }
+})
 
 /**
  * The URL bar's knowledge of the org: completion, hover types and unknown-name marks, all from the
@@ -49,6 +70,7 @@ export function odataUrlLanguage(schema: () => SchemaView | null): Extension {
     }
   }
   return [
+    completionTheme,
     autocompletion({ override: [source], activateOnTyping: true, maxRenderedOptions: 200, icons: true }),
     hoverTooltip((view, pos) => {
       const s = schema()
