@@ -118,19 +118,43 @@ export class DataverseFailure extends Error {
   }
 }
 
+/** The OData layer's code: what Dataverse sends for a request its OData parser rejects. */
+const ODATA = '0x80060888'
+const type = (logicalName: string) => `Microsoft.Dynamics.CRM.${logicalName}`
+
+/**
+ * The errors the Sandbox's Web API sends, with the codes and wording Dataverse uses (see "Troubleshoot Dataverse
+ * Web API client errors" and the Web API articles). `notSupported` is the Sandbox's own: valid requests it does not
+ * emulate answer 501 in Dataverse's "is not supported" wording, never as the caller's mistake.
+ */
 export const dv = {
   notFound: (entity: string, id: string) => new DataverseFailure(404, '0x80040217', `${entity} With Id = ${id} Does Not Exist`),
-  noResource: (segment: string) => new DataverseFailure(404, '0x80060888', `Resource not found for the segment '${segment}'.`),
-  badRequest: (message: string) => new DataverseFailure(400, '0x80060888', message),
-  unknownProperty: (name: string, type: string) => new DataverseFailure(400, '0x80060888', `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${type}'.`),
-  unknownBodyProperty: (name: string, type: string) =>
-    new DataverseFailure(400, '0x80060888', `The property '${name}' does not exist on type 'Microsoft.Dynamics.CRM.${type}'. Make sure to only use property names that are defined by the type.`),
+  notFoundByKey: (entity: string) => new DataverseFailure(404, '0x80040217', `A record with the specified key values does not exist in ${entity} entity`),
+  noResource: (segment: string) => new DataverseFailure(404, '0x8006088a', `Resource not found for the segment '${segment}'.`),
+  /** A function or action called with the wrong verb. */
+  noHttpResource: (url: string) => new DataverseFailure(404, '', `No HTTP resource was found that matches the request URI '${url}'.`),
+  badRequest: (message: string) => new DataverseFailure(400, ODATA, message),
+  unknownProperty: (name: string, logicalName: string) => new DataverseFailure(400, '0x0', `Could not find a property named '${name}' on type '${type(logicalName)}'.`),
+  invalidBodyProperty: (name: string, logicalName: string) =>
+    new DataverseFailure(400, '0x0', `An error occurred while validating input parameters: Microsoft.Crm.CrmException: Invalid property '${name}' was found in entity '${type(logicalName)}'. ---> Microsoft.OData.ODataException: Does not support untyped value in non-open type.`),
+  undeclaredBind: (name: string, entitySet: string) =>
+    new DataverseFailure(400, '0x80048d19', `Error identified in Payload provided by the user for Entity :'${entitySet}'  ---->  InnerException : Microsoft.OData.ODataException: An undeclared property '${name}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`),
+  invalidKey: (logicalName: string) => new DataverseFailure(400, ODATA, `The key in the request URI is not valid for resource '${type(logicalName)}'.`),
+  uriTooLong: () => new DataverseFailure(400, ODATA, 'Invalid URI: The Uri string is too long.'),
   invalidJson: (detail: string) => new DataverseFailure(400, '0x80040333', `Invalid JSON. ${detail}`),
+  maxLength: (attribute: string, entity: string, max: number) =>
+    new DataverseFailure(400, '0x80044331', `A validation error occurred.  The length of the '${attribute}' attribute of the '${entity}' entity exceeded the maximum allowed length of '${max}'.`),
   precondition: () => new DataverseFailure(412, '0x80060882', "The version of the existing record doesn't match the RowVersion property provided."),
   alreadyExists: () => new DataverseFailure(412, '0x80040237', 'A record with matching key values already exists.'),
+  duplicateKey: (keyDisplayName: string, columns: string) =>
+    new DataverseFailure(412, '0x80060892', `A record that has the attribute values ${columns} already exists. The entity key ${keyDisplayName} requires that this set of attributes contains unique values. Select unique values and try again.`),
   notMember: () => new DataverseFailure(403, '0x80072560', 'The user is not a member of the organization.'),
-  methodNotAllowed: (method: string) => new DataverseFailure(405, '0x80060888', `The HTTP method '${method}' is not allowed for this resource.`),
+  methodNotAllowed: (method: string) => new DataverseFailure(405, '', `The requested resource does not support http method '${method}'.`),
+  contentIdMissing: (reference: string) => new DataverseFailure(400, ODATA, `Content-ID Reference: '${reference}' does not exist in the batch context.`),
+  queryOptionNotSupported: (name: string) => new DataverseFailure(400, ODATA, `The query parameter ${name} is not supported`),
+  trackChangesOption: (name: string) => new DataverseFailure(400, ODATA, `The "${name}" query parameter isn't supported when Change Tracking is enabled.`),
+  notSupported: (what: string) => new DataverseFailure(501, ODATA, `${what} is not supported by the OrgBench Sandbox (Dataverse supports it; see the README's "The Sandbox org").`),
   tooLarge: () => new DataverseFailure(413, '0x80040216', 'The request body is larger than this server accepts.'),
-  unsupportedMediaType: (type: string) => new DataverseFailure(415, '0x80040216', `Content-Type '${type}' is not supported for this request: use application/json.`),
+  unsupportedMediaType: (mediaType: string) => new DataverseFailure(415, '0x80040216', `Content-Type '${mediaType}' is not supported for this request: use application/json.`),
   internal: (detail: string) => new DataverseFailure(500, '0x80040216', `An unexpected error occurred. ${detail}`)
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { DataverseFailure, dv } from '../errors'
-import type { SandboxRequest, SandboxResponse } from './http'
-import { route, type Caller, type WebApiContext } from './routes'
+import { ODATA_JSON, type SandboxRequest, type SandboxResponse } from './http'
+import { MAX_BATCH_URL_LENGTH, route, type Caller, type WebApiContext } from './routes'
 
 interface Part {
   headers: Record<string, string>
@@ -70,18 +70,24 @@ function serialize(response: SandboxResponse, contentId: string | null): string 
   return lines.join('\r\n')
 }
 
+/** `$1` in a URL or an `@odata.bind` names the record an earlier request of the change set created; an unknown one fails the whole batch. */
+function referenceOf(id: string, refs: Map<string, string>): string {
+  const url = refs.get(id)
+  if (url === undefined) throw dv.contentIdMissing(`$${id}`)
+  return url
+}
+
 async function run(inner: InnerRequest, outer: SandboxRequest, ctx: WebApiContext, caller: Caller, refs: Map<string, string>): Promise<SandboxResponse> {
-  let url = inner.url.replace(/^\$(\w+)/, (whole, id: string) => refs.get(id) ?? whole)
-  if (url.startsWith('$')) throw dv.badRequest(`The Content-ID reference '${url.split('/')[0]}' does not name an earlier request in this change set.`)
+  let url = inner.url.replace(/^\$(\w+)/, (_whole, id: string) => referenceOf(id, refs))
   if (!/^https?:/i.test(url)) url = `${ctx.orgUrl}/api/data/v9.2/${url.replace(/^\/?(api\/data\/v9\.\d\/)?/, '')}`
-  const parsed = new URL(url)
-  // "$1" in a body (e.g. "parentcustomerid_account@odata.bind": "$1") refers to an earlier request too.
-  const body = inner.body.replace(/"\$(\w+)"/g, (whole, id: string) => (refs.has(id) ? JSON.stringify(refs.get(id)) : whole))
-  const request: SandboxRequest = { method: inner.method, url: parsed, headers: { ...inner.headers, prefer: inner.headers.prefer ?? outer.headers.prefer }, body: Buffer.from(body, 'utf8') }
+  const body = inner.body.replace(/("[^"]*@odata\.bind"\s*:\s*)"\$(\w+)"/g, (_whole, prefix: string, id: string) => `${prefix}${JSON.stringify(referenceOf(id, refs))}`)
   try {
+    if (url.length > MAX_BATCH_URL_LENGTH) throw dv.uriTooLong()
+    const request: SandboxRequest = { method: inner.method, url: new URL(url), headers: { ...inner.headers, prefer: inner.headers.prefer ?? outer.headers.prefer }, body: Buffer.from(body, 'utf8') }
     return await route(request, ctx, caller)
   } catch (error) {
-    if (error instanceof DataverseFailure) return { status: error.status, headers: { 'content-type': 'application/json; odata.metadata=minimal', 'odata-version': '4.0' }, body: JSON.stringify(error.toBody()) }
+    if (error instanceof DataverseFailure) return { status: error.status, headers: { 'content-type': ODATA_JSON, 'odata-version': '4.0' }, body: JSON.stringify(error.toBody()) }
+    if (error instanceof TypeError) return { status: 400, headers: { 'content-type': ODATA_JSON, 'odata-version': '4.0' }, body: JSON.stringify(dv.badRequest(`The request URL '${url.slice(0, 200)}' is not valid.`).toBody()) }
     throw error
   }
 }
@@ -96,6 +102,7 @@ export async function handleBatch(req: SandboxRequest, ctx: WebApiContext, calle
   const parts = parseMultipart(req.body.toString('utf8'), boundary)
   const continueOnError = /odata\.continue-on-error/i.test(req.headers.prefer ?? '')
   const out: string[] = []
+  let failure: number | null = null
   const responseBoundary = `batchresponse_${randomUUID()}`
   for (const part of parts) {
     const changeBoundary = /multipart\/mixed/i.test(part.headers['content-type'] ?? '') ? boundaryOf(part.headers['content-type']) : null
@@ -107,7 +114,13 @@ export async function handleBatch(req: SandboxRequest, ctx: WebApiContext, calle
       const responses: Array<{ response: SandboxResponse; contentId: string | null }> = []
       let failed: { response: SandboxResponse; contentId: string | null } | null = null
       for (const inner of requests) {
-        const response = await run(inner, req, ctx, caller, refs)
+        let response: SandboxResponse
+        try {
+          response = await run(inner, req, ctx, caller, refs)
+        } catch (error) {
+          ctx.org.restore(snapshot)
+          throw error
+        }
         if (response.status >= 400) {
           failed = { response, contentId: inner.contentId }
           break
@@ -118,7 +131,10 @@ export async function handleBatch(req: SandboxRequest, ctx: WebApiContext, calle
       if (failed) {
         ctx.org.restore(snapshot)
         out.push(serialize(failed.response, failed.contentId))
-        if (!continueOnError) break
+        if (!continueOnError) {
+          failure = failed.response.status
+          break
+        }
         continue
       }
       const changeResponse = `changesetresponse_${randomUUID()}`
@@ -128,8 +144,12 @@ export async function handleBatch(req: SandboxRequest, ctx: WebApiContext, calle
     const inner = parseInner(part)
     const response = await run(inner, req, ctx, caller, new Map())
     out.push(serialize(response, inner.contentId))
-    if (response.status >= 400 && !continueOnError) break
+    if (response.status >= 400 && !continueOnError) {
+      failure = response.status
+      break
+    }
   }
   const body = out.map((p) => `--${responseBoundary}\r\n${p}`).join('\r\n') + `\r\n--${responseBoundary}--\r\n`
-  return { status: 200, headers: { 'content-type': `multipart/mixed; boundary=${responseBoundary}`, 'odata-version': '4.0' }, body }
+  // Without odata.continue-on-error, "the batch error represents the error of the first failing request" (Execute batch operations).
+  return { status: failure ?? 200, headers: { 'content-type': `multipart/mixed; boundary=${responseBoundary}`, 'odata-version': '4.0' }, body }
 }

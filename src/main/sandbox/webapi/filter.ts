@@ -1,114 +1,55 @@
 import { dv } from '../errors'
-import { column, edmType, lookupByNavigation, tableByName, type Column, type Table } from './schema'
+import { parseLiteral, syntaxError, tokenize, type Literal, type Token } from './filterLexer'
+import { queryFunction, type QueryFunctionContext } from './queryFunctions'
+import type { FilterScope } from './scopes'
+import type { Row } from './seedData'
 
-/** The $filter subset Dataverse developers use: comparisons, and/or/not, contains/startswith/endswith, null, one level of lookup navigation. */
-export type FilterNode =
-  | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
-  | { kind: 'not'; operand: FilterNode }
-  | { kind: 'compare'; op: CompareOp; left: Operand; right: Operand }
-  | { kind: 'function'; name: 'contains' | 'startswith' | 'endswith'; property: PropertyRef; value: string }
-
-export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'
-export interface PropertyRef {
-  kind: 'property'
-  path: string[]
-  column: Column
-}
-type Literal = { kind: 'literal'; type: 'string' | 'number' | 'boolean' | 'null' | 'guid' | 'datetime' | 'date'; value: string | number | boolean | null }
-type Operand = PropertyRef | Literal
-
-interface Token {
-  type: 'word' | 'string' | 'number' | 'guid' | 'datetime' | 'date' | '(' | ')' | ',' | 'end'
-  text: string
-  pos: number
+/**
+ * `$filter` as Dataverse accepts it: comparisons (property to value or to another column), `and`/`or`/`not`,
+ * grouping, `contains`/`startswith`/`endswith` (with SQL wildcards, as Dataverse applies them), lookup paths
+ * to any depth (`primarycontactid/createdby/fullname`), the lambda operators `any` and `all` over collections,
+ * Dataverse query functions (`Microsoft.Dynamics.CRM.Between(…)`) and parameter aliases (`@p1`).
+ */
+export interface Filter {
+  test(row: Row): boolean
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})/
-const DATE = /^\d{4}-\d{2}-\d{2}(?![\dT])/
-const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?/
-const WORD = /^[A-Za-z_][\w.]*(\/[A-Za-z_]\w*)*/
+export interface FilterContext extends QueryFunctionContext {
+  /** Parameter alias values from the query string (`@p1=…`). */
+  alias(name: string): string | null
+}
 
 /** Microsoft.OData's default FilterLimit, which Dataverse's parser keeps: deeper nesting is a 400, never a stack overflow. */
 export const MAX_FILTER_DEPTH = 800
 /** Dataverse accepts URLs up to 32,768 characters; a $filter cannot be longer than that. */
 export const MAX_FILTER_LENGTH = 32_768
 
-function syntaxError(text: string, pos: number): Error {
-  return dv.badRequest(`Syntax error at position ${pos} in '${text}'.`)
+interface Env {
+  it: Row
+  vars: Map<string, Row>
+}
+type Pred = (env: Env) => boolean
+export interface Operand {
+  edm: string
+  get: (env: Env) => unknown
+  property: boolean
+  literal?: Literal
 }
 
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = []
-  let i = 0
-  while (i < text.length) {
-    const ch = text[i]!
-    if (ch === ' ' || ch === '\t') {
-      i++
-      continue
-    }
-    const rest = text.slice(i)
-    if (ch === '(' || ch === ')' || ch === ',') {
-      tokens.push({ type: ch, text: ch, pos: i })
-      i++
-    } else if (ch === "'") {
-      let j = i + 1
-      let value = ''
-      for (;;) {
-        if (j >= text.length) throw dv.badRequest(`There is an unterminated string literal at position ${i} in '${text}'.`)
-        if (text[j] === "'") {
-          if (text[j + 1] === "'") {
-            value += "'"
-            j += 2
-            continue
-          }
-          break
-        }
-        value += text[j]
-        j++
-      }
-      tokens.push({ type: 'string', text: value, pos: i })
-      i = j + 1
-    } else if (GUID.test(rest)) {
-      const m = GUID.exec(rest)![0]
-      tokens.push({ type: 'guid', text: m.toLowerCase(), pos: i })
-      i += m.length
-    } else if (DATETIME.test(rest)) {
-      const m = DATETIME.exec(rest)![0]
-      tokens.push({ type: 'datetime', text: m, pos: i })
-      i += m.length
-    } else if (DATE.test(rest)) {
-      const m = DATE.exec(rest)![0]
-      tokens.push({ type: 'date', text: m, pos: i })
-      i += m.length
-    } else if (NUMBER.test(rest)) {
-      const m = NUMBER.exec(rest)![0]
-      tokens.push({ type: 'number', text: m.replace(/[mMdDfFlL]$/, ''), pos: i })
-      i += m.length
-    } else if (WORD.test(rest)) {
-      const m = WORD.exec(rest)![0]
-      tokens.push({ type: 'word', text: m, pos: i })
-      i += m.length
-    } else {
-      throw syntaxError(text, i)
-    }
-  }
-  tokens.push({ type: 'end', text: '', pos: text.length })
-  return tokens
-}
-
+type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'
 const OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le'])
 const OP_NAMES: Record<CompareOp, string> = { eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual' }
+const UNSUPPORTED_OPERATORS = new Set(['add', 'sub', 'mul', 'div', 'mod', 'has', 'in'])
+const STRING_FUNCTIONS = new Set(['contains', 'startswith', 'endswith'])
+const OTHER_FUNCTIONS = new Set(['tolower', 'toupper', 'trim', 'length', 'indexof', 'substring', 'concat', 'year', 'month', 'day', 'hour', 'minute', 'second', 'date', 'time', 'now', 'round', 'floor', 'ceiling', 'cast', 'isof', 'matchespattern'])
 
-export function parseFilter(text: string, table: Table): FilterNode {
-  if (text.length > MAX_FILTER_LENGTH) throw dv.badRequest(`The $filter is ${text.length} characters long; a request URL can be at most ${MAX_FILTER_LENGTH} characters. Send long queries in a $batch request body.`)
+export function parseFilter(text: string, scope: FilterScope, ctx: FilterContext): Filter {
+  if (text.length > MAX_FILTER_LENGTH) throw dv.uriTooLong()
   const tokens = tokenize(text)
   let at = 0
   let depth = 0
-  const enter = () => {
-    if (++depth > MAX_FILTER_DEPTH) throw dv.badRequest('Recursion depth exceeded allowed limit.')
-  }
-  const peek = () => tokens[at]!
+  const vars = new Map<string, FilterScope>()
+  const peek = (offset = 0) => tokens[Math.min(at + offset, tokens.length - 1)]!
   const next = () => tokens[at++]!
   const expect = (type: Token['type']) => {
     const t = next()
@@ -116,152 +57,246 @@ export function parseFilter(text: string, table: Table): FilterNode {
     return t
   }
   const isWord = (word: string) => peek().type === 'word' && peek().text.toLowerCase() === word
+  const enter = () => {
+    if (++depth > MAX_FILTER_DEPTH) throw dv.badRequest('Recursion depth exceeded allowed limit.')
+  }
+  const aliasLiteral = (token: Token, seen = new Set<string>()): Literal => {
+    if (seen.has(token.text) || seen.size > MAX_FILTER_DEPTH) throw dv.badRequest('Recursion depth exceeded allowed limit.')
+    seen.add(token.text)
+    const raw = ctx.alias(token.text)
+    if (raw === null) return { kind: 'literal', type: 'null', value: null }
+    if (/^@\w+$/.test(raw.trim())) return aliasLiteral({ ...token, text: raw.trim() }, seen)
+    return parseLiteral(raw)
+  }
 
-  function property(token: Token): PropertyRef {
-    const path = token.text.split('/')
-    if (path.length === 1) {
-      const col = column(table, path[0]!)
-      if (!col) throw dv.unknownProperty(path[0]!, table.logicalName)
-      return { kind: 'property', path, column: col }
+  /** `a/b/c` from the current row (or a lambda variable) to a property, a lookup's row, or a collection. */
+  function path(token: Token): { operand: Operand } | { collection: (env: Env) => Row[]; scope: FilterScope; throughLookup: boolean } {
+    const segments = token.text.split('/')
+    let i = 0
+    let current = scope
+    let getRow: (env: Env) => Row | null = (env) => env.it
+    if (vars.has(segments[0]!)) {
+      const name = segments[0]!
+      current = vars.get(name)!
+      getRow = (env) => env.vars.get(name) ?? null
+      i = 1
+    } else if (segments[0] === '$it') i = 1
+    let throughLookup = false
+    for (; i < segments.length; i++) {
+      const segment = segments[i]!
+      const last = i === segments.length - 1
+      const prop = current.property(segment)
+      if (prop) {
+        if (!last) throw dv.unknownProperty(segments[i + 1]!, prop.edm.replace(/^Microsoft\.Dynamics\.CRM\./, ''))
+        const from = getRow
+        return { operand: { edm: prop.edm, property: true, get: (env) => { const row = from(env); return row ? prop.get(row) : null } } }
+      }
+      const nav = current.navigation(segment)
+      if (!nav) throw dv.unknownProperty(segment, current.typeName)
+      const from = getRow
+      if (nav.collection) {
+        if (!last) throw dv.unknownProperty(segments[i + 1]!, current.typeName)
+        return { collection: (env) => { const row = from(env); return row ? (nav.follow(row) as Row[]) : [] }, scope: nav.scope, throughLookup }
+      }
+      getRow = (env) => { const row = from(env); return row ? (nav.follow(row) as Row | null) : null }
+      current = nav.scope
+      throughLookup = true
     }
-    if (path.length === 2) {
-      const lookup = lookupByNavigation(table, path[0]!)
-      if (!lookup) throw dv.unknownProperty(path[0]!, table.logicalName)
-      const target = tableByName.get(lookup.target!)!
-      const col = column(target, path[1]!)
-      if (!col) throw dv.unknownProperty(path[1]!, target.logicalName)
-      return { kind: 'property', path, column: col }
-    }
-    throw dv.badRequest(`Only one level of navigation is supported in $filter ('${token.text}').`)
+    const to = getRow
+    return { operand: { edm: 'entity', property: true, get: (env) => to(env) } }
   }
 
   function operand(): Operand {
     const t = next()
-    switch (t.type) {
-      case 'string':
-        return { kind: 'literal', type: 'string', value: t.text }
-      case 'number':
-        return { kind: 'literal', type: 'number', value: Number(t.text) }
-      case 'guid':
-        return { kind: 'literal', type: 'guid', value: t.text }
-      case 'datetime':
-        return { kind: 'literal', type: 'datetime', value: t.text }
-      case 'date':
-        return { kind: 'literal', type: 'date', value: t.text }
-      case 'word': {
-        const lower = t.text.toLowerCase()
-        if (lower === 'true' || lower === 'false') return { kind: 'literal', type: 'boolean', value: lower === 'true' }
-        if (lower === 'null') return { kind: 'literal', type: 'null', value: null }
-        return property(t)
-      }
-      default:
-        throw syntaxError(text, t.pos)
+    if (t.type === 'literal') return literalOperand(t.literal!)
+    if (t.type === 'alias') return literalOperand(aliasLiteral(t))
+    if (t.type === 'word') {
+      if (peek().type === '(') throw functionNotSupported(t.text)
+      const resolved = path(t)
+      if ('collection' in resolved) throw dv.badRequest(`The collection-valued navigation property '${t.text.split('/').pop()}' can only be used with the any or all operators in $filter.`)
+      return resolved.operand
+    }
+    throw syntaxError(text, t.pos)
+  }
+
+  function lambda(token: Token): Pred {
+    const segments = token.text.split('/')
+    const quantifier = segments.pop()!.toLowerCase() as 'any' | 'all'
+    const target = path({ ...token, text: segments.join('/') })
+    if (!('collection' in target)) throw dv.badRequest(`The '${quantifier}' operator can only be applied to a collection-valued navigation property ('${segments.join('/')}').`)
+    if (target.throughLookup) throw dv.badRequest(`Conditions on a collection-valued navigation property nested in a lookup navigation property ('${segments.join('/')}') aren't supported.`)
+    expect('(')
+    if (peek().type === ')') {
+      next()
+      if (quantifier === 'all') throw syntaxError(text, peek().pos)
+      return (env) => target.collection(env).length > 0
+    }
+    const variable = expect('word').text
+    expect(':')
+    if (vars.has(variable)) throw dv.badRequest(`The range variable '${variable}' has already been declared.`)
+    vars.set(variable, target.scope)
+    enter()
+    const body = orExpr()
+    depth--
+    vars.delete(variable)
+    expect(')')
+    return (env) => {
+      const rows = target.collection(env)
+      const test = (row: Row) => body({ it: env.it, vars: new Map(env.vars).set(variable, row) })
+      return quantifier === 'any' ? rows.some(test) : rows.every(test)
     }
   }
 
-  function primary(): FilterNode {
-    if (peek().type === '(') {
+  function stringFunction(name: string): Pred {
+    expect('(')
+    const target = operand()
+    if (target.edm !== 'Edm.String') throw dv.badRequest(`No function signature for the function with name '${name}' matches the specified arguments. The function signatures considered are: ${name}(Edm.String Nullable=true, Edm.String Nullable=true).`)
+    expect(',')
+    const value = operand()
+    if (value.property || (value.literal?.type !== 'Edm.String' && value.literal?.type !== 'null')) throw dv.badRequest(`The second argument of '${name}' must be a string literal.`)
+    expect(')')
+    const pattern = String(value.literal.value ?? '')
+    const like = likePattern(name === 'startswith' ? `${pattern}%` : name === 'endswith' ? `%${pattern}` : `%${pattern}%`)
+    return (env) => {
+      const v = target.get(env)
+      return typeof v === 'string' && like.test(v)
+    }
+  }
+
+  function queryFunctionCall(token: Token): Pred {
+    expect('(')
+    const args = new Map<string, Literal>()
+    if (peek().type !== ')') {
+      for (;;) {
+        const name = expect('word').text
+        expect('=')
+        const value = next()
+        if (value.type === 'literal') args.set(name, value.literal!)
+        else if (value.type === 'alias') args.set(name, aliasLiteral(value))
+        else throw syntaxError(text, value.pos)
+        if (peek().type === ',') {
+          next()
+          continue
+        }
+        break
+      }
+    }
+    expect(')')
+    const resolve = (property: string): Operand => {
+      const resolved = path({ type: 'word', text: property, pos: token.pos })
+      if ('collection' in resolved) throw dv.badRequest(`'${property}' is a collection-valued navigation property, not a column.`)
+      return resolved.operand
+    }
+    return queryFunction(token.text, args, resolve, ctx)
+  }
+
+  function primary(): { pred: Pred; queryFunction?: boolean } {
+    const t = peek()
+    if (t.type === '(') {
       next()
       enter()
       const inner = orExpr()
       depth--
       expect(')')
-      return inner
+      return { pred: inner }
     }
-    const fn = peek()
-    if (fn.type === 'word' && ['contains', 'startswith', 'endswith'].includes(fn.text.toLowerCase()) && tokens[at + 1]?.type === '(') {
-      next()
-      next()
-      const prop = next()
-      if (prop.type !== 'word') throw syntaxError(text, prop.pos)
-      const ref = property(prop)
-      if (edmType(ref.column.type) !== 'Edm.String') throw dv.badRequest(`No function signature for the function with name '${fn.text}' matches the specified arguments. The function signatures considered are: ${fn.text}(Edm.String Nullable=true, Edm.String Nullable=true).`)
-      expect(',')
-      const value = next()
-      if (value.type !== 'string') throw syntaxError(text, value.pos)
-      expect(')')
-      return { kind: 'function', name: fn.text.toLowerCase() as 'contains', property: ref, value: value.text }
+    if (t.type === 'word' && peek(1).type === '(') {
+      const lower = t.text.toLowerCase()
+      const last = lower.split('/').pop()!
+      if (last === 'any' || last === 'all') return { pred: lambda(next()) }
+      if (STRING_FUNCTIONS.has(lower)) {
+        next()
+        return { pred: stringFunction(lower) }
+      }
+      if (t.text.startsWith('Microsoft.Dynamics.CRM.')) return { pred: queryFunctionCall(next()), queryFunction: true }
+      throw functionNotSupported(t.text)
     }
     const left = operand()
-    const opToken = next()
-    if (opToken.type !== 'word' || !OPS.has(opToken.text.toLowerCase())) throw syntaxError(text, opToken.pos)
+    const opToken = peek()
+    if (opToken.type === 'word' && UNSUPPORTED_OPERATORS.has(opToken.text.toLowerCase())) throw dv.badRequest(`The '${opToken.text}' operator is not supported in a Dataverse $filter.`)
+    if (opToken.type !== 'word' || !OPS.has(opToken.text.toLowerCase())) {
+      if (left.edm === 'Edm.Boolean' && left.property) return { pred: (env) => left.get(env) === true }
+      throw syntaxError(text, opToken.pos)
+    }
+    next()
     const op = opToken.text.toLowerCase() as CompareOp
     const right = operand()
     checkTypes(left, right, op)
-    return { kind: 'compare', op, left, right }
+    return { pred: (env) => compare(op, left.get(env), right.get(env), left.edm === 'Edm.Guid' || right.edm === 'Edm.Guid') }
   }
 
-  function notExpr(): FilterNode {
+  function notExpr(): Pred {
     if (isWord('not')) {
       next()
       enter()
-      const operand = notExpr()
+      const inner = peek().type === 'word' && peek().text.startsWith('Microsoft.Dynamics.CRM.') && peek(1).type === '(' ? null : notExpr()
+      if (!inner) throw dv.badRequest('Not operator along with the Custom Named Condition operators is not allowed')
       depth--
-      return { kind: 'not', operand }
+      return (env) => !inner(env)
     }
-    return primary()
+    return primary().pred
   }
-  function andExpr(): FilterNode {
+  function andExpr(): Pred {
     let left = notExpr()
     while (isWord('and')) {
       next()
-      left = { kind: 'and', left, right: notExpr() }
+      const a = left
+      const b = notExpr()
+      left = (env) => a(env) && b(env)
     }
     return left
   }
-  function orExpr(): FilterNode {
+  function orExpr(): Pred {
     let left = andExpr()
     while (isWord('or')) {
       next()
-      left = { kind: 'or', left, right: andExpr() }
+      const a = left
+      const b = andExpr()
+      left = (env) => a(env) || b(env)
     }
     return left
   }
 
   const tree = orExpr()
   if (peek().type !== 'end') throw syntaxError(text, peek().pos)
-  return tree
+  return { test: (row) => tree({ it: row, vars: new Map() }) }
 }
 
-function literalEdm(l: Literal): string {
-  switch (l.type) {
-    case 'string':
-      return 'Edm.String'
-    case 'number':
-      return Number.isInteger(l.value) ? 'Edm.Int32' : 'Edm.Decimal'
-    case 'boolean':
-      return 'Edm.Boolean'
-    case 'guid':
-      return 'Edm.Guid'
-    case 'datetime':
-      return 'Edm.DateTimeOffset'
-    case 'date':
-      return 'Edm.Date'
-    case 'null':
-      return 'null'
-  }
+function functionNotSupported(name: string): Error {
+  if (OTHER_FUNCTIONS.has(name.toLowerCase())) return dv.badRequest(`The '${name}' function is not supported in a Dataverse $filter: use contains, startswith, endswith or a Microsoft.Dynamics.CRM query function.`)
+  return dv.badRequest(`An unknown function with name '${name}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`)
 }
 
-const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal'])
+function literalOperand(literal: Literal): Operand {
+  if (literal.type === 'array') throw dv.badRequest('A collection literal can only be used as a query function parameter (PropertyValues).')
+  return { edm: literal.type, get: () => literal.value, property: false, literal }
+}
+
+const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double'])
 const TEMPORAL = new Set(['Edm.DateTimeOffset', 'Edm.Date'])
 
 function checkTypes(left: Operand, right: Operand, op: CompareOp): void {
-  const a = left.kind === 'property' ? edmType(left.column.type) : literalEdm(left)
-  const b = right.kind === 'property' ? edmType(right.column.type) : literalEdm(right)
+  const a = left.edm
+  const b = right.edm
   if (a === 'null' || b === 'null' || a === b) return
+  if (a === 'entity' || b === 'entity') throw dv.badRequest('A single-valued navigation property can only be compared with null.')
   if (NUMERIC.has(a) && NUMERIC.has(b)) return
   if (TEMPORAL.has(a) && TEMPORAL.has(b)) return
+  if (a === 'enum' || b === 'enum') return
+  // Dataverse accepts a GUID in quotes for a lookup or id.
+  const guidText = (o: Operand) => o.literal?.type === 'Edm.String' && /^\{?[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}\}?$/i.test(String(o.literal.value))
+  if ((a === 'Edm.Guid' && guidText(right)) || (b === 'Edm.Guid' && guidText(left))) return
   throw dv.badRequest(`A binary operator with incompatible types was detected. Found operand types '${a}' and '${b}' for operator kind '${OP_NAMES[op]}'.`)
 }
 
-/** Read a property, following one lookup to the related row. */
-export type Resolver = (row: Record<string, unknown>, ref: PropertyRef) => unknown
-
-function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a: unknown, b: unknown, guid = false): number {
   if (typeof a === 'string' && typeof b === 'string') {
-    const ta = Date.parse(a)
-    const tb = Date.parse(b)
-    if (/^\d{4}-\d{2}-\d{2}/.test(a) && /^\d{4}-\d{2}-\d{2}/.test(b) && !Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb
+    if (guid) return a.replace(/[{}]/g, '').toLowerCase().localeCompare(b.replace(/[{}]/g, '').toLowerCase())
+    if (/^\d{4}-\d{2}-\d{2}/.test(a) && /^\d{4}-\d{2}-\d{2}/.test(b)) {
+      const ta = Date.parse(a)
+      const tb = Date.parse(b)
+      if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb
+    }
     return a.localeCompare(b, 'en', { sensitivity: 'base' })
   }
   if (typeof a === 'number' && typeof b === 'number') return a - b
@@ -269,45 +304,50 @@ function compareValues(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b))
 }
 
-export function evaluate(node: FilterNode, row: Record<string, unknown>, resolve: Resolver): boolean {
-  switch (node.kind) {
-    case 'and':
-      return evaluate(node.left, row, resolve) && evaluate(node.right, row, resolve)
-    case 'or':
-      return evaluate(node.left, row, resolve) || evaluate(node.right, row, resolve)
-    case 'not':
-      return !evaluate(node.operand, row, resolve)
-    case 'function': {
-      const value = resolve(row, node.property)
-      if (typeof value !== 'string') return false
-      const hay = value.toLowerCase()
-      const needle = node.value.toLowerCase()
-      return node.name === 'contains' ? hay.includes(needle) : node.name === 'startswith' ? hay.startsWith(needle) : hay.endsWith(needle)
-    }
-    case 'compare': {
-      const a = node.left.kind === 'property' ? resolve(row, node.left) : node.left.value
-      const b = node.right.kind === 'property' ? resolve(row, node.right) : node.right.value
-      if (a === null || a === undefined || b === null || b === undefined) {
-        const bothNull = (a === null || a === undefined) && (b === null || b === undefined)
-        if (node.op === 'eq') return bothNull
-        if (node.op === 'ne') return !bothNull
-        return false
-      }
-      const c = compareValues(a, b)
-      switch (node.op) {
-        case 'eq':
-          return c === 0
-        case 'ne':
-          return c !== 0
-        case 'gt':
-          return c > 0
-        case 'ge':
-          return c >= 0
-        case 'lt':
-          return c < 0
-        case 'le':
-          return c <= 0
-      }
-    }
+function compare(op: CompareOp, a: unknown, b: unknown, guid: boolean): boolean {
+  const isNull = (v: unknown) => v === null || v === undefined
+  if (isNull(a) || isNull(b)) {
+    const both = isNull(a) && isNull(b)
+    return op === 'eq' ? both : op === 'ne' ? !both : false
   }
+  if (typeof a === 'object' || typeof b === 'object') return op === 'ne'
+  const c = compareValues(a, b, guid)
+  switch (op) {
+    case 'eq':
+      return c === 0
+    case 'ne':
+      return c !== 0
+    case 'gt':
+      return c > 0
+    case 'ge':
+      return c >= 0
+    case 'lt':
+      return c < 0
+    case 'le':
+      return c <= 0
+  }
+}
+
+/** SQL LIKE, as Dataverse applies it to contains/startswith/endswith: `%`, `_`, `[abc]` and `[^abc]`. */
+export function likePattern(pattern: string): RegExp {
+  let re = ''
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!
+    if (ch === '%') re += '[\\s\\S]*'
+    else if (ch === '_') re += '[\\s\\S]'
+    else if (ch === '[') {
+      const close = pattern.indexOf(']', i + 1)
+      if (close < 0) re += '\\['
+      else {
+        const body = pattern.slice(i + 1, close)
+        re += body.startsWith('^') ? `[^${escapeClass(body.slice(1))}]` : `[${escapeClass(body)}]`
+        i = close
+      }
+    } else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`, 'i')
+}
+
+function escapeClass(body: string): string {
+  return body.replace(/[\]\\^]/g, '\\$&')
 }

@@ -16,6 +16,14 @@ export function json(status: number, value: unknown, headers: Record<string, str
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) }
 }
 
+/** What Dataverse sends with every JSON answer, errors included. */
+export const ODATA_JSON = 'application/json; odata.metadata=minimal'
+export const ODATA_VERSION = { 'odata-version': '4.0' }
+
+export function odataJson(status: number, value: unknown, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers: { ...ODATA_VERSION, 'content-type': ODATA_JSON, ...headers }, body: JSON.stringify(value) }
+}
+
 export function empty(status: number, headers: Record<string, string> = {}): SandboxResponse {
   return { status, headers, body: '' }
 }

@@ -1,17 +1,28 @@
-/** The Sandbox org's tables: one definition drives $metadata, validation, formatting and queries. */
+/**
+ * The Sandbox org's schema types and lookups. The table definitions (tables.ts) drive everything the Web API
+ * says about itself: `$metadata`, `EntityDefinitions`, validation, formatting and queries.
+ */
+import { TABLES } from './tables'
 
 export type ColumnType = 'Guid' | 'String' | 'Memo' | 'Int32' | 'Int64' | 'Money' | 'Decimal' | 'Boolean' | 'DateTimeOffset' | 'Date' | 'Picklist' | 'State' | 'Status' | 'Lookup'
+
+export interface LookupTarget {
+  table: string
+  /** The single-valued navigation property for this target (`parentcustomerid_account`). */
+  navigation: string
+}
 
 export interface Column {
   name: string
   type: ColumnType
+  displayName?: string
   maxLength?: number
   /** Option labels for Picklist/State/Status. */
   options?: Record<number, string>
-  /** For Lookup: the target table and the single-valued navigation property (`_x_value` ↔ `x`). */
-  target?: string
-  navigation?: string
+  /** For Lookup: the tables it can point to; more than one makes it a multi-table (polymorphic) lookup. */
+  targets?: LookupTarget[]
   readOnly?: boolean
+  required?: 'None' | 'ApplicationRequired' | 'SystemRequired'
 }
 
 export interface CollectionNavigation {
@@ -21,116 +32,28 @@ export interface CollectionNavigation {
   via: string
 }
 
+export interface AlternateKey {
+  name: string
+  displayName: string
+  columns: string[]
+}
+
 export interface Table {
   logicalName: string
   entitySet: string
   primaryId: string
   primaryName: string
+  displayName: string
+  displayCollectionName: string
+  objectTypeCode: number
+  ownership: 'UserOwned' | 'OrganizationOwned' | 'BusinessOwned'
+  changeTracking: boolean
   columns: Column[]
   collections: CollectionNavigation[]
+  alternateKeys: AlternateKey[]
 }
 
-const STATE = { 0: 'Active', 1: 'Inactive' }
-const audit: Column[] = [
-  { name: 'createdon', type: 'DateTimeOffset', readOnly: true },
-  { name: 'modifiedon', type: 'DateTimeOffset', readOnly: true },
-  { name: 'versionnumber', type: 'Int64', readOnly: true }
-]
-const owner: Column = { name: '_ownerid_value', type: 'Lookup', target: 'systemuser', navigation: 'ownerid' }
-
-export const TABLES: Table[] = [
-  {
-    logicalName: 'account',
-    entitySet: 'accounts',
-    primaryId: 'accountid',
-    primaryName: 'name',
-    columns: [
-      { name: 'accountid', type: 'Guid' },
-      { name: 'name', type: 'String', maxLength: 160 },
-      { name: 'accountnumber', type: 'String', maxLength: 20 },
-      { name: 'telephone1', type: 'String', maxLength: 50 },
-      { name: 'emailaddress1', type: 'String', maxLength: 100 },
-      { name: 'websiteurl', type: 'String', maxLength: 200 },
-      { name: 'address1_city', type: 'String', maxLength: 80 },
-      { name: 'address1_country', type: 'String', maxLength: 80 },
-      { name: 'description', type: 'Memo', maxLength: 2000 },
-      { name: 'revenue', type: 'Money' },
-      { name: 'numberofemployees', type: 'Int32' },
-      {
-        name: 'industrycode',
-        type: 'Picklist',
-        options: { 1: 'Accounting', 2: 'Agriculture and Non-petrol Natural Resource Extraction', 3: 'Broadcasting Printing and Publishing', 6: 'Consulting', 7: 'Consumer Services', 12: 'Financial', 19: 'Manufacturing', 26: 'Retail', 33: 'Wholesale' }
-      },
-      { name: 'statecode', type: 'State', options: STATE },
-      { name: 'statuscode', type: 'Status', options: { 1: 'Active', 2: 'Inactive' } },
-      { name: '_primarycontactid_value', type: 'Lookup', target: 'contact', navigation: 'primarycontactid' },
-      { name: '_parentaccountid_value', type: 'Lookup', target: 'account', navigation: 'parentaccountid' },
-      owner,
-      ...audit
-    ],
-    collections: [
-      { name: 'contact_customer_accounts', table: 'contact', via: '_parentcustomerid_value' },
-      { name: 'account_parent_account', table: 'account', via: '_parentaccountid_value' }
-    ]
-  },
-  {
-    logicalName: 'contact',
-    entitySet: 'contacts',
-    primaryId: 'contactid',
-    primaryName: 'fullname',
-    columns: [
-      { name: 'contactid', type: 'Guid' },
-      { name: 'firstname', type: 'String', maxLength: 50 },
-      { name: 'lastname', type: 'String', maxLength: 50 },
-      { name: 'fullname', type: 'String', maxLength: 160, readOnly: true },
-      { name: 'emailaddress1', type: 'String', maxLength: 100 },
-      { name: 'jobtitle', type: 'String', maxLength: 100 },
-      { name: 'telephone1', type: 'String', maxLength: 50 },
-      { name: 'birthdate', type: 'Date' },
-      { name: 'donotemail', type: 'Boolean' },
-      { name: 'preferredcontactmethodcode', type: 'Picklist', options: { 1: 'Any', 2: 'Email', 3: 'Phone', 4: 'Fax', 5: 'Mail' } },
-      { name: 'statecode', type: 'State', options: STATE },
-      { name: 'statuscode', type: 'Status', options: { 1: 'Active', 2: 'Inactive' } },
-      { name: '_parentcustomerid_value', type: 'Lookup', target: 'account', navigation: 'parentcustomerid_account' },
-      owner,
-      ...audit
-    ],
-    collections: [{ name: 'account_primary_contact', table: 'account', via: '_primarycontactid_value' }]
-  },
-  {
-    logicalName: 'systemuser',
-    entitySet: 'systemusers',
-    primaryId: 'systemuserid',
-    primaryName: 'fullname',
-    columns: [
-      { name: 'systemuserid', type: 'Guid' },
-      { name: 'firstname', type: 'String', maxLength: 64 },
-      { name: 'lastname', type: 'String', maxLength: 64 },
-      { name: 'fullname', type: 'String', maxLength: 200, readOnly: true },
-      { name: 'domainname', type: 'String', maxLength: 1024 },
-      { name: 'internalemailaddress', type: 'String', maxLength: 100 },
-      { name: 'azureactivedirectoryobjectid', type: 'Guid' },
-      { name: 'applicationid', type: 'Guid' },
-      { name: 'isdisabled', type: 'Boolean' },
-      { name: 'accessmode', type: 'Picklist', options: { 0: 'Read-Write', 1: 'Administrative', 2: 'Read', 3: 'Support User', 4: 'Non-interactive', 5: 'Delegated Admin' } },
-      { name: '_businessunitid_value', type: 'Lookup', target: 'businessunit', navigation: 'businessunitid' },
-      ...audit
-    ],
-    collections: [
-      { name: 'user_accounts', table: 'account', via: '_ownerid_value' },
-      { name: 'contact_owning_user', table: 'contact', via: '_ownerid_value' }
-    ]
-  },
-  {
-    logicalName: 'businessunit',
-    entitySet: 'businessunits',
-    primaryId: 'businessunitid',
-    primaryName: 'name',
-    columns: [{ name: 'businessunitid', type: 'Guid' }, { name: 'name', type: 'String', maxLength: 160 }, ...audit],
-    collections: [{ name: 'business_unit_system_users', table: 'systemuser', via: '_businessunitid_value' }]
-  }
-]
-
+export { TABLES }
 export const tableByName = new Map(TABLES.map((t) => [t.logicalName, t]))
 export const tableBySet = new Map(TABLES.map((t) => [t.entitySet, t]))
 
@@ -138,8 +61,24 @@ export function column(table: Table, name: string): Column | undefined {
   return table.columns.find((c) => c.name === name)
 }
 
-export function lookupByNavigation(table: Table, navigation: string): Column | undefined {
-  return table.columns.find((c) => c.type === 'Lookup' && c.navigation === navigation)
+/** The lookup column behind a single-valued navigation property, and which target that property names. */
+export function lookupByNavigation(table: Table, navigation: string): { column: Column; target: Table } | undefined {
+  for (const c of table.columns) {
+    const t = c.targets?.find((x) => x.navigation === navigation)
+    if (t) return { column: c, target: tableByName.get(t.table)! }
+  }
+  return undefined
+}
+
+/** For multi-table lookups the row keeps which table the id belongs to beside the value. */
+export function lookupTypeField(col: Column): string {
+  return `${col.name}@type`
+}
+
+export function lookupTargetOf(row: Record<string, unknown>, col: Column): Table | undefined {
+  if (!col.targets?.length || row[col.name] === null || row[col.name] === undefined) return undefined
+  const name = col.targets.length === 1 ? col.targets[0]!.table : (row[lookupTypeField(col)] as string | undefined)
+  return name ? tableByName.get(name) : undefined
 }
 
 export function edmType(type: ColumnType): string {
@@ -169,4 +108,20 @@ export function edmType(type: ColumnType): string {
   }
 }
 
+/** `_parentcustomerid_value` → `parentcustomerid`, the column's logical name. */
+export function attributeName(col: Column): string {
+  return col.type === 'Lookup' ? col.name.replace(/^_/, '').replace(/_value$/, '') : col.name
+}
+
+export function displayNameOf(col: Column): string {
+  if (col.displayName) return col.displayName
+  return attributeName(col)
+    .replace(/^address1_/, 'Address 1: ')
+    .replace(/code$/, '')
+    .replace(/id$/, '')
+    .replace(/^./, (c) => c.toUpperCase())
+}
+
 export const API_VERSION = '9.2.25114.00178'
+/** Changes whenever the Sandbox's schema changes; sent as `@Microsoft.Dynamics.CRM.globalmetadataversion`. */
+export const GLOBAL_METADATA_VERSION = '20261120'

@@ -29,8 +29,10 @@ export type Row = Record<string, unknown>
 export type Tables = Record<string, Row[]>
 
 export const BUSINESS_UNIT_ID = 'b0000000-0000-4000-8000-0000000000b1'
+export const USD_ID = 'c0000000-0000-4000-8000-0000000000c1'
+export const EUR_ID = 'c0000000-0000-4000-8000-0000000000c2'
 
-/** About 400 rows: a business unit, users (directory users and application users), 120 accounts, 240 contacts. */
+/** About 500 rows: a business unit, two currencies, users (directory and application users), 120 accounts, 240 contacts, tasks. */
 export function seedRows(seed: Seed): Tables {
   const random = mulberry32(20261120)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
@@ -78,6 +80,7 @@ export function seedRows(seed: Seed): Tables {
       _primarycontactid_value: null,
       _parentaccountid_value: i > 20 && random() < 0.15 ? accounts[Math.floor(random() * 20)]!.accountid : null,
       _ownerid_value: pick(owners),
+      _transactioncurrencyid_value: USD_ID,
       createdon: created,
       modifiedon: created,
       versionnumber: ++version
@@ -111,7 +114,38 @@ export function seedRows(seed: Seed): Tables {
     })
   }
   for (const [i, account] of accounts.entries()) account._primarycontactid_value = contacts[i]!.contactid
+  for (const row of [...accounts, ...contacts]) Object.assign(row, { _owninguser_value: row._ownerid_value, _createdby_value: row._ownerid_value, _modifiedby_value: row._ownerid_value })
+
+  const tasks: Row[] = []
+  for (const [i, account] of accounts.slice(0, 30).entries()) {
+    for (let n = 1; n <= 1 + (i % 3); n++) {
+      const done = random() < 0.3
+      const created = at(20 + i)
+      tasks.push({
+        activityid: guid(random),
+        subject: `Task ${n} for ${String(account.name)}`,
+        description: null,
+        scheduledend: at(40 + i + n),
+        prioritycode: Math.floor(random() * 3),
+        statecode: done ? 1 : 0,
+        statuscode: done ? 5 : 2,
+        _regardingobjectid_value: account.accountid,
+        '_regardingobjectid_value@type': 'account',
+        _ownerid_value: account._ownerid_value,
+        _owninguser_value: account._ownerid_value,
+        _createdby_value: account._ownerid_value,
+        _modifiedby_value: account._ownerid_value,
+        createdon: created,
+        modifiedon: created,
+        versionnumber: ++version
+      })
+    }
+  }
 
   const businessunits: Row[] = [{ businessunitid: BUSINESS_UNIT_ID, name: seed.organizationName.toLowerCase().replace(/\s+/g, ''), createdon: at(0), modifiedon: at(0), versionnumber: ++version }]
-  return { account: accounts, contact: contacts, systemuser: systemusers, businessunit: businessunits }
+  const transactioncurrencies: Row[] = [
+    { transactioncurrencyid: USD_ID, currencyname: 'US Dollar', isocurrencycode: 'USD', currencysymbol: '$', exchangerate: 1, createdon: at(0), modifiedon: at(0), versionnumber: ++version },
+    { transactioncurrencyid: EUR_ID, currencyname: 'Euro', isocurrencycode: 'EUR', currencysymbol: '€', exchangerate: 0.92, createdon: at(0), modifiedon: at(0), versionnumber: ++version }
+  ]
+  return { account: accounts, contact: contacts, task: tasks, systemuser: systemusers, businessunit: businessunits, transactioncurrency: transactioncurrencies }
 }
