@@ -1,8 +1,17 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import forge from 'node-forge'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { methods, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract'
+import { ensureSandboxEnvironment } from '../sandbox/environment'
+import { startSandbox, type SandboxHarness } from '../testing/sandbox'
 import { useTempDir } from '../testing/tempDir'
-import { createRouter } from './router'
+import { startHttpServer, type TestServer } from '../testing/testServer'
+import { createRouter, type Router } from './router'
 import { Services } from './services'
 import { keyFileSecretBox } from './store/secretBox'
+import { createSelfSignedRsa } from './tls/certificates'
 
 const tempDir = useTempDir()
 
@@ -12,13 +21,158 @@ function router() {
   return { services, router: createRouter(services) }
 }
 
-describe('router', () => {
-  it('answers every method of the contract with { ok, value }', async () => {
-    const { router: r } = router()
-    const info = await r.call('app.info', {})
-    expect(info).toMatchObject({ ok: true, value: { name: 'OrgBench', version: '1.2.3', secretStorage: { kind: 'key-file' } } })
+/** What every case can use: a router over real services, a Sandbox org signed in with client credentials, a loopback server. */
+interface Ctx {
+  r: Router
+  services: Services
+  sb: SandboxHarness
+  server: TestServer
+  /** A plain environment with a secret variable `apiKey`. */
+  envId: string
+  /** The Sandbox environment, client credentials with the demo secret. */
+  sandboxEnvId: string
+}
+
+/** One valid input (its output must validate against the contract's output schema) and one invalid input (answered invalid_input). */
+interface Case<M extends MethodName> {
+  valid(ctx: Ctx): MethodInput<M> | Promise<MethodInput<M>>
+  invalid: unknown
+  /** What the valid call must have done, beyond the output's shape. */
+  check?(output: MethodOutput<M>, ctx: Ctx): void | Promise<void>
+}
+
+/** A fresh environment for the cases that delete or change one. */
+async function throwaway(ctx: Ctx, name: string): Promise<string> {
+  return (await ctx.r.invoke('env.create', { name, orgUrl: 'https://throwaway.crm.dynamics.com' })).id
+}
+
+async function pfx(password: string): Promise<string> {
+  const { certPem, keyPem } = await createSelfSignedRsa('router test')
+  const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [forge.pki.certificateFromPem(certPem)], password, { algorithm: '3des' })
+  return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary').toString('base64')
+}
+
+/**
+ * A case for every method of the contract, typed so that a method added to the contract without a case
+ * here does not compile (and the test below fails for it at run time too).
+ */
+const cases: { [M in MethodName]: Case<M> } = {
+  'app.info': { valid: () => ({}), invalid: { extra: true }, check: (o) => expect(o).toMatchObject({ name: 'OrgBench', version: '1.2.3', secretStorage: { kind: 'key-file' } }) },
+  'settings.get': { valid: () => ({}), invalid: { theme: 'dark' } },
+  'settings.update': { valid: () => ({ theme: 'dark' }), invalid: { theme: 'purple' }, check: (o) => expect(o.theme).toBe('dark') },
+
+  'env.list': { valid: () => ({}), invalid: { all: true }, check: (o, ctx) => expect(o.environments.map((e) => e.id)).toEqual(expect.arrayContaining([ctx.envId, ctx.sandboxEnvId])) },
+  'env.create': { valid: () => ({ name: 'Created', orgUrl: 'https://created.crm.dynamics.com/' }), invalid: { name: '', orgUrl: 'http://created.crm.dynamics.com' }, check: (o) => expect(o.orgUrl).toBe('https://created.crm.dynamics.com') },
+  'env.update': {
+    valid: (ctx) => ({ id: ctx.envId, environment: { name: 'Dev', orgUrl: 'https://dev.crm.dynamics.com', label: 'DEV', variables: [{ key: 'apiKey', value: '', secret: true, isSet: true }] } }),
+    invalid: { id: 42 },
+    check: (o) => expect(o).toMatchObject({ label: 'DEV', variables: [{ key: 'apiKey', secret: true, isSet: true, value: '' }] })
+  },
+  'env.duplicate': { valid: (ctx) => ({ id: ctx.envId }), invalid: { id: '' }, check: (o) => expect(o.name).toBe('Dev (copy)') },
+  'env.delete': { valid: async (ctx) => ({ id: await throwaway(ctx, 'Doomed') }), invalid: { id: 7 }, check: (o) => expect(o.deleted).toBe(true) },
+  'env.setActive': { valid: (ctx) => ({ id: ctx.envId }), invalid: { id: 5 }, check: (o, ctx) => expect(o.activeId).toBe(ctx.envId) },
+  'env.revealSecret': { valid: (ctx) => ({ id: ctx.envId, variable: 'apiKey' }), invalid: { variable: 'apiKey' }, check: (o) => expect(o.value).toBe('s3cret-api-key') },
+  'env.dismissProblem': { valid: () => ({ file: '/no/such/file.json' }), invalid: { file: 1 }, check: (o) => expect(o.problems).toEqual([]) },
+
+  'request.send': {
+    valid: (ctx) => ({ requestId: 'r-valid', environmentId: ctx.envId, request: { method: 'GET', url: `${ctx.server.url}/echo?key={{apiKey}}` } }),
+    invalid: { requestId: 'r-bad', environmentId: null, request: { method: 'BREW', url: 'https://x' } },
+    check: (o) => expect(o).toMatchObject({ status: 200, body: { text: expect.stringContaining('key=s3cret-api-key') } })
+  },
+  'request.cancel': { valid: () => ({ requestId: 'nothing-running' }), invalid: {}, check: (o) => expect(o.cancelled).toBe(false) },
+
+  'auth.signIn': {
+    valid: (ctx) => ({ environmentId: ctx.sandboxEnvId, signInId: 'sign-in-valid' }),
+    invalid: { environmentId: 'x' },
+    check: (o, ctx) => expect(o).toMatchObject({ grant: 'client_credentials', accessToken: { kind: 'jwt', audience: ctx.sb.info.orgUrl } })
+  },
+  'auth.cancel': { valid: () => ({ signInId: 'nothing-running' }), invalid: { signInId: '' }, check: (o) => expect(o.cancelled).toBe(false) },
+  'auth.status': {
+    valid: async (ctx) => (await ctx.services.auth.accessToken(ctx.sandboxEnvId), { environmentId: ctx.sandboxEnvId }),
+    invalid: { environmentId: ['x'] },
+    check: (o) => expect(o.token).toMatchObject({ grant: 'client_credentials' })
+  },
+  'auth.signOut': { valid: async (ctx) => (await ctx.services.auth.accessToken(ctx.sandboxEnvId), { environmentId: ctx.sandboxEnvId }), invalid: { environmentId: null }, check: (o) => expect(o.signedOut).toBe(true) },
+  'auth.accessToken': {
+    valid: async (ctx) => (await ctx.services.auth.accessToken(ctx.sandboxEnvId), { environmentId: ctx.sandboxEnvId }),
+    invalid: {},
+    check: (o) => expect(o.accessToken).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/)
+  },
+  'auth.decode': {
+    valid: async (ctx) => ({ token: await ctx.sb.appToken(), orgUrl: ctx.sb.info.orgUrl }),
+    invalid: { token: 5 },
+    check: (o) => expect(o).toMatchObject({ kind: 'jwt', identity: 'app', warnings: [] })
+  },
+  'auth.importPfx': { valid: async () => ({ pfxBase64: await pfx('pfx-pass'), password: 'pfx-pass' }), invalid: { pfxBase64: 'AAAA' }, check: (o) => expect(o.certificatePem).toContain('BEGIN CERTIFICATE') },
+  'auth.discoverTenant': {
+    valid: (ctx) => ({ orgUrl: ctx.sb.info.orgUrl, caCertificatePem: ctx.sb.info.caCertificatePem }),
+    invalid: { orgUrl: 'contoso' },
+    check: (o, ctx) => expect(o.tenantId).toBe(ctx.sb.info.tenantId)
+  },
+
+  'sandbox.info': { valid: () => ({}), invalid: { reset: true }, check: (o, ctx) => expect(o).toMatchObject({ sandbox: { orgUrl: ctx.sb.info.orgUrl }, environmentId: ctx.sandboxEnvId }) },
+  'sandbox.reset': { valid: () => ({}), invalid: { hard: true }, check: (o) => expect(o.reset).toBe(true) },
+
+  'schema.get': {
+    valid: (ctx) => ({ environmentId: ctx.sandboxEnvId }),
+    invalid: { environmentId: 'x', refresh: 'yes' },
+    check: (o) => expect(o.info).toBeTruthy()
+  },
+
+  'traffic.list': { valid: () => ({}), invalid: { since: 0 }, check: (o) => expect(o.entries.length).toBeGreaterThan(0) },
+  'traffic.get': {
+    valid: async (ctx) => {
+      await ctx.r.invoke('request.send', { requestId: 'r-for-get', environmentId: null, request: { method: 'GET', url: `${ctx.server.url}/json` } })
+      return { id: ctx.services.traffic.list().at(-1)!.id }
+    },
+    invalid: { id: 'x', reveal: 'yes' },
+    check: (o, ctx) => expect(o.url).toBe(`${ctx.server.url}/json`)
+  },
+  'traffic.clear': { valid: () => ({}), invalid: { keep: 1 }, check: (o) => expect(o.cleared).toBeGreaterThan(0) }
+}
+
+describe('every method of the contract', () => {
+  let ctx: Ctx
+  let dir: string
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orgbench-router-'))
+    const sb = await startSandbox()
+    const server = await startHttpServer()
+    const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: '1.2.3', log: { error: () => undefined } })
+    services.attachSandbox({ info: () => sb.info, reset: () => sb.server.reset() })
+    const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, sb.info)
+    await services.environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
+    const r = createRouter(services)
+    const dev = await r.invoke('env.create', { name: 'Dev', orgUrl: 'https://dev.crm.dynamics.com', variables: [{ key: 'apiKey', value: 's3cret-api-key', secret: true }] })
+    ctx = { r, services, sb, server, envId: dev.id, sandboxEnvId: environment.id }
+  })
+  afterAll(async () => {
+    await ctx?.services.close()
+    await ctx?.server.close()
+    await ctx?.sb.stop()
+    rmSync(dir, { recursive: true, force: true })
   })
 
+  it('has a case for every method, and none for a method the contract does not have', () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(methods).sort())
+  })
+
+  for (const method of Object.keys(methods) as MethodName[]) {
+    it(`${method}: a valid input is answered with output the contract accepts; an invalid one with invalid_input`, async () => {
+      const c = cases[method] as Case<MethodName> | undefined
+      if (!c) throw new Error(`No case for "${method}" in router.test.ts: add one (a valid input, an invalid input).`)
+      const result = await ctx.r.call(method, await c.valid(ctx))
+      if (!result.ok) throw new Error(`${method} answered ${result.error.code}: ${result.error.message}`)
+      const output = methods[method].output.safeParse(result.value)
+      expect(output.error?.issues ?? [], `${method}'s output against its schema`).toEqual([])
+      await c.check?.(output.data as never, ctx)
+      const bad = await ctx.r.call(method, c.invalid)
+      expect(bad, `${method} with ${JSON.stringify(c.invalid)}`).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.any(String) } })
+    })
+  }
+})
+
+describe('router', () => {
   it('rejects an unknown method and invalid input as typed errors', async () => {
     const { router: r } = router()
     expect(await r.call('fs.readFile', { path: '/etc/passwd' })).toEqual({ ok: false, error: { code: 'invalid_input', message: 'Unknown method "fs.readFile".' } })
