@@ -5,6 +5,8 @@ export const SandboxInfo = z.object({
   orgUrl: z.string(),
   webApiUrl: z.string(),
   authority: z.string(),
+  /** The standards-only OpenID Connect authority's issuer (`<orgUrl>/oidc`): discovery at `<issuer>/.well-known/openid-configuration`. */
+  oidcAuthority: z.string(),
   /** The sign-in pages browsers are sent to, on plain-HTTP loopback (browsers do not trust the Sandbox CA). */
   pagesUrl: z.string(),
   tenantId: z.string(),

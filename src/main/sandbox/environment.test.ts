@@ -12,6 +12,7 @@ const info = (port: number, ca = 'CA-1'): SandboxInfo => ({
   orgUrl: `https://127.0.0.1:${port}`,
   webApiUrl: `https://127.0.0.1:${port}/api/data/v9.2`,
   authority: `https://127.0.0.1:${port}/tid`,
+  oidcAuthority: `https://127.0.0.1:${port}/oidc`,
   pagesUrl: `http://127.0.0.1:${port + 1}`,
   tenantId: 'tid',
   tenantDomain: 'sandbox.onmicrosoft.com',

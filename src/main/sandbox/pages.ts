@@ -23,10 +23,29 @@ button{font-size:15px;padding:7px 22px;border:1px solid #8a8a8a;background:#fff;
 .hint{font-size:12px;color:#666;margin-top:20px;border-top:1px solid #eee;padding-top:12px}
 `
 
-function page(title: string, body: string, extraHead = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style>${extraHead}</head><body><main class="card">
-<div class="brand"><svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 5h16v3H4zm0 5.5h10v3H4zM4 16h16v3H4z"/></svg>OrgBench Sandbox <small>An emulated Microsoft Entra ID on this computer</small></div>
+/** Which of the Sandbox's authorities a page belongs to: Entra-shaped (AADSTS codes) or standards-only (plain OAuth errors). */
+export type PageKind = 'entra' | 'oidc'
+
+const BRAND: Record<PageKind, string> = {
+  entra: 'An emulated Microsoft Entra ID on this computer',
+  oidc: 'A standards-only OpenID Connect provider on this computer'
+}
+
+function page(title: string, body: string, kind: PageKind = 'entra'): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main class="card">
+<div class="brand"><svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 5h16v3H4zm0 5.5h10v3H4zM4 16h16v3H4z"/></svg>OrgBench Sandbox <small>${esc(BRAND[kind])}</small></div>
 ${body}</main></body></html>`
+}
+
+/** An error as a page shows it: Entra leads with its AADSTS code, a standard authority with the OAuth error name. */
+export interface PageError {
+  code: number | null
+  error: string
+  description: string
+}
+
+function errorBox(e: PageError): string {
+  return `<div class="error" role="alert" id="error"><strong>${e.code === null ? esc(e.error) : `AADSTS${e.code}`}:</strong> ${esc(e.description)}</div>`
 }
 
 export const PAGE_HEADERS = {
@@ -38,12 +57,13 @@ export const PAGE_HEADERS = {
   'cache-control': 'no-store'
 }
 
-export function errorPage(code: number, error: string, description: string, correlationId: string): string {
+export function errorPage(e: PageError, correlationId: string | null, kind: PageKind = 'entra'): string {
   return page(
     'Sign in - error',
     `<h1>Sorry, but we're having trouble signing you in.</h1>
-<div class="error" role="alert" id="error"><strong>AADSTS${code}:</strong> ${esc(description)}</div>
-<p class="code">error: ${esc(error)}<br>Correlation ID: ${esc(correlationId)}<br>Timestamp: ${esc(new Date().toISOString())}</p>`
+${errorBox(e)}
+<p class="code">error: ${esc(e.error)}${correlationId ? `<br>Correlation ID: ${esc(correlationId)}` : ''}<br>Timestamp: ${esc(new Date().toISOString())}</p>`,
+    kind
   )
 }
 
@@ -54,8 +74,9 @@ export interface SignInPageModel {
   clientId: string
   scopes: string[]
   username: string
-  error: { code: number; description: string } | null
+  error: PageError | null
   purpose: 'authorize' | 'device'
+  kind: PageKind
 }
 
 export function signInPage(m: SignInPageModel): string {
@@ -63,7 +84,7 @@ export function signInPage(m: SignInPageModel): string {
     'Sign in to your account',
     `<h1>Sign in</h1>
 <p><strong>${esc(m.appName)}</strong> <span class="code">(${esc(m.clientId)})</span> ${m.purpose === 'device' ? 'on another device ' : ''}wants to sign you in.</p>
-${m.error ? `<div class="error" role="alert" id="error"><strong>AADSTS${m.error.code}:</strong> ${esc(m.error.description)}</div>` : ''}
+${m.error ? errorBox(m.error) : ''}
 <form method="post" action="${esc(m.action)}" autocomplete="off">
 <input type="hidden" name="flow" value="${esc(m.flow)}">
 <label for="username">Email or user name</label><input id="username" name="username" type="email" value="${esc(m.username)}" required autofocus>
@@ -72,22 +93,24 @@ ${m.error ? `<div class="error" role="alert" id="error"><strong>AADSTS${m.error.
 <label class="consent"><input type="checkbox" name="consent" value="accept" id="consent" checked> Consent on behalf of myself to these permissions</label>
 <div class="actions"><button type="submit" name="action" value="cancel" formnovalidate>Cancel</button><button type="submit" name="action" value="accept" class="primary" id="submit">Sign in</button></div>
 </form>
-<p class="hint">Sandbox accounts are listed next to the Sandbox environment in OrgBench (for example demo@sandbox.onmicrosoft.com).</p>`
+<p class="hint">Sandbox accounts are listed next to the Sandbox environment in OrgBench (for example demo@sandbox.onmicrosoft.com).</p>`,
+    m.kind
   )
 }
 
-export function deviceCodePage(action: string, error: string | null, code = ''): string {
+export function deviceCodePage(action: string, error: string | null, code = '', kind: PageKind = 'entra'): string {
   return page(
     'Enter code',
     `<h1>Enter code</h1><p>Enter the code displayed on your app or device.</p>
 ${error ? `<div class="error" role="alert" id="error">${esc(error)}</div>` : ''}
 <form method="post" action="${esc(action)}" autocomplete="off"><label for="user_code">Code</label><input id="user_code" name="user_code" type="text" value="${esc(code)}" required autofocus>
-<div class="actions"><button type="submit" class="primary" id="submit">Next</button></div></form>`
+<div class="actions"><button type="submit" class="primary" id="submit">Next</button></div></form>`,
+    kind
   )
 }
 
-export function messagePage(title: string, text: string): string {
-  return page(title, `<h1 id="done">${esc(title)}</h1><p>${esc(text)}</p>`)
+export function messagePage(title: string, text: string, kind: PageKind = 'entra'): string {
+  return page(title, `<h1 id="done">${esc(title)}</h1><p>${esc(text)}</p>`, kind)
 }
 
 /** response_mode=form_post: the browser posts the result to the redirect URI. */

@@ -50,10 +50,18 @@ export const Seed = z.object({
   users: z.array(User),
   /** Apps (client ids) that have an application user in the org. */
   applicationUsers: z.array(z.string().uuid()).default([]),
-  tokenLifetimeSeconds: z.number().int().min(60).max(86400).default(3599),
+  /** How long access and ID tokens live; a few seconds makes the 401-on-expiry path testable. */
+  accessTokenLifetimeSeconds: z.number().int().min(5).max(86400).default(3599),
   deviceCodeIntervalSeconds: z.number().int().min(1).max(60).default(5)
 })
 export type Seed = z.infer<typeof Seed>
+
+/** seed.json as written by earlier versions: `tokenLifetimeSeconds` is now `accessTokenLifetimeSeconds`. */
+const SeedFile = z.preprocess((value) => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value
+  const { tokenLifetimeSeconds, ...rest } = value as Record<string, unknown>
+  return tokenLifetimeSeconds !== undefined && rest.accessTokenLifetimeSeconds === undefined ? { ...rest, accessTokenLifetimeSeconds: tokenLifetimeSeconds } : rest
+}, Seed)
 
 /** The demo values, documented in the README: stable ids so a sign-in survives a restart. */
 export function defaultSeed(certificatePem: string): Seed {
@@ -149,7 +157,7 @@ export function defaultSeed(certificatePem: string): Seed {
       { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a03', upn: 'guest@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Gus', surname: 'Outsider', requiresMfa: false, inOrg: false }
     ],
     applicationUsers: ['0b5c6f4e-1a2b-4c3d-8e9f-000000000002', '0b5c6f4e-1a2b-4c3d-8e9f-000000000003'],
-    tokenLifetimeSeconds: 3599,
+    accessTokenLifetimeSeconds: 3599,
     deviceCodeIntervalSeconds: 5
   }
 }
@@ -165,7 +173,7 @@ export const DEMO = {
 
 export async function loadSeed(dir: string, certificatePem: string): Promise<{ seed: Seed; problem: string | null }> {
   const file = join(dir, 'seed.json')
-  const result = await readJsonValidated(file, Seed)
+  const result = await readJsonValidated(file, SeedFile)
   if (result.status === 'ok') return { seed: result.value, problem: null }
   const seed = defaultSeed(certificatePem)
   await writeFileAtomic(file, formatJson(seed))

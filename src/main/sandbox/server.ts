@@ -48,7 +48,7 @@ export class SandboxServer {
     const pki = await ensurePki(dir)
     const loaded = await loadSeed(dir, pki.clientCertPem)
     const seed: Seed = { ...loaded.seed, ...this.options.seedOverrides }
-    const signer = await TokenSigner.create(pki.signingKeyPem, pki.signingCertPem)
+    const signer = await TokenSigner.create(pki.signingKeyPem, pki.signingCertPem, { lifetimeSeconds: seed.accessTokenLifetimeSeconds, ...(this.options.now ? { now: this.options.now } : {}) })
     const server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 })
     const port = await listen(server, this.options.port ?? 0)
     const pagesServer = createHttpServer({ requestTimeout: 30_000, headersTimeout: 15_000 })
@@ -58,7 +58,7 @@ export class SandboxServer {
     const orgUrl = baseUrl
     this.org = new SandboxOrg(seed, this.options.persist === false ? null : dir)
     this.identity = new IdentityProvider({ seed, baseUrl, pagesUrl, orgUrl, signer, ...(this.options.now ? { now: this.options.now } : {}) })
-    const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer }
+    const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers }
     const identity = this.identity
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res, baseUrl, ctx, identity))
     pagesServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -75,7 +75,7 @@ export class SandboxServer {
     }
     this.server = server
     this.pagesServer = pagesServer
-    this.info = { ...describe(seed, pki, orgUrl, this.identity.authority, join(dir, 'seed.json'), loaded.problem ? [loaded.problem] : []), pagesUrl }
+    this.info = { ...describe(seed, pki, orgUrl, this.identity.authority, join(dir, 'seed.json'), loaded.problem ? [loaded.problem] : []), pagesUrl, oidcAuthority: this.identity.oidcIssuer }
     return this.info
   }
 
@@ -166,7 +166,7 @@ function listen(server: Server | HttpServer, port: number): Promise<number> {
   })
 }
 
-function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string, seedFile: string, problems: string[]): Omit<SandboxInfo, "pagesUrl"> {
+function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string, seedFile: string, problems: string[]): Omit<SandboxInfo, 'pagesUrl' | 'oidcAuthority'> {
   const secretApp = seed.apps.find((a) => a.clientId === DEMO.secretClientId)
   const demoUser = seed.users.find((u) => !u.requiresMfa && u.inOrg) ?? seed.users[0]!
   return {
