@@ -37,10 +37,14 @@ export function pageOf(skiptoken: string): number {
   return Number(m[1])
 }
 
-/** The query string as the client sent it, without a `$skiptoken` or `$deltatoken` (the server sets those). */
+/**
+ * The query string as the client sent it, without a `$skiptoken` or `$deltatoken` (the server sets those). The URL
+ * parser escapes `'` in a query; Dataverse's links keep the quotes as the documented links show them.
+ */
 export function queryWithout(search: string, ...names: string[]): string {
   return search
     .replace(/^\?/, '')
+    .replace(/%27/g, "'")
     .split('&')
     .filter((part) => part && !names.some((n) => part.startsWith(`${n}=`) || part.startsWith(`${n.replace('$', '%24')}=`)))
     .join('&')
