@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { BodyTooLarge, guardListener, listenerLimits, readBody, sendPlain, serverOptions, type ListenerLimits } from '../core/net/listener'
+import { parseRequestTarget, type RequestTarget } from '../core/net/requestTarget'
 import { dv } from './errors'
 import { IdentityProvider } from './identity'
 import { ensurePki, type SandboxPki } from './pki'
@@ -23,11 +25,15 @@ export interface SandboxOptions {
   /** For tests: change seed values (e.g. a short device code interval) without editing seed.json. */
   seedOverrides?: Partial<Seed>
   now?: () => number
+  /** For tests: shorter timeouts on both ports (the defaults are LISTENER_LIMITS, with room for Web API bodies). */
+  limits?: Partial<ListenerLimits>
 }
 
 export type { SandboxInfo }
 
-const MAX_BODY = 16 * 1024 * 1024
+const MAX_WEB_API_BODY = 16 * 1024 * 1024
+const MAX_IDENTITY_BODY = 1024 * 1024
+type ParsedTarget = Extract<RequestTarget, { ok: true }>
 
 export class SandboxServer {
   private server: Server | null = null
@@ -49,9 +55,11 @@ export class SandboxServer {
     const loaded = await loadSeed(dir, pki.clientCertPem)
     const seed: Seed = { ...loaded.seed, ...this.options.seedOverrides }
     const signer = await TokenSigner.create(pki.signingKeyPem, pki.signingCertPem, { lifetimeSeconds: seed.accessTokenLifetimeSeconds, ...(this.options.now ? { now: this.options.now } : {}) })
-    const server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 })
+    const limits = listenerLimits({ maxConnections: 1024, ...this.options.limits })
+    const server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, ...serverOptions(limits) })
+    const pagesServer = createHttpServer(serverOptions(limits))
+    for (const s of [server, pagesServer]) guardListener(s, limits)
     const port = await listen(server, this.options.port ?? 0)
-    const pagesServer = createHttpServer({ requestTimeout: 30_000, headersTimeout: 15_000 })
     const pagesPort = await listen(pagesServer, this.options.port ? this.options.port + 1 : 0)
     const baseUrl = `https://127.0.0.1:${port}`
     const pagesUrl = `http://127.0.0.1:${pagesPort}`
@@ -60,44 +68,56 @@ export class SandboxServer {
     this.identity = new IdentityProvider({ seed, baseUrl, pagesUrl, orgUrl, signer, ...(this.options.now ? { now: this.options.now } : {}) })
     const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers }
     const identity = this.identity
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res, baseUrl, ctx, identity))
-    pagesServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (!IdentityProvider.isPagePath(new URL(req.url ?? '/', pagesUrl).pathname)) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('Only the sign-in pages are served over http; everything else is on https.')
-        return
-      }
-      void this.serve(req, res, pagesUrl, ctx, identity)
-    })
-    for (const s of [server, pagesServer]) {
-      s.on('clientError', (_error, socket) => {
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-      })
+    const accept = (req: IncomingMessage, res: ServerResponse, origin: string): ParsedTarget | null => {
+      const target = parseRequestTarget(req.url, { origin, method: req.method, maxLength: limits.maxTargetLength })
+      if (target.ok) return target
+      sendPlain(res, target.status, target.reason)
+      return null
     }
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const target = accept(req, res, baseUrl)
+      if (target) void this.serve(req, res, target, ctx, identity)
+    })
+    pagesServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const target = accept(req, res, pagesUrl)
+      if (!target) return
+      if (!IdentityProvider.isPagePath(target.pathname)) sendPlain(res, 404, 'Only the sign-in pages are served over http; everything else is on https.')
+      else void this.serve(req, res, target, ctx, identity)
+    })
     this.server = server
     this.pagesServer = pagesServer
     this.info = { ...describe(seed, pki, orgUrl, this.identity.authority, join(dir, 'seed.json'), loaded.problem ? [loaded.problem] : []), pagesUrl, oidcAuthority: this.identity.oidcIssuer }
     return this.info
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, baseUrl: string, ctx: Parameters<typeof handleWebApi>[1], identity: IdentityProvider): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, target: ParsedTarget, ctx: Parameters<typeof handleWebApi>[1], identity: IdentityProvider): Promise<void> {
     let response: SandboxResponse
+    const url = target.url
+    const webApi = isWebApiPath(url.pathname)
+    let body: Buffer
     try {
-      const url = new URL(req.url ?? '/', baseUrl)
-      const webApi = isWebApiPath(url.pathname)
-      const body = await readBody(req, webApi ? MAX_BODY : 1024 * 1024)
+      body = await readBody(req, webApi ? MAX_WEB_API_BODY : MAX_IDENTITY_BODY)
+    } catch (error) {
+      if (error instanceof BodyTooLarge) this.reply(req, res, json(413, dv.tooLarge().toBody()), true)
+      else sendPlain(res, 400, 'The request body could not be read.')
+      return
+    }
+    try {
       const headers: Record<string, string | undefined> = {}
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v
       const request: SandboxRequest = { method: req.method ?? 'GET', url, headers, body }
       if (webApi) response = await handleWebApi(request, ctx)
       else response = (await identity.handle(request)) ?? json(404, { error: { code: '0x80060888', message: `Nothing is served at ${url.pathname}. The Web API is under /api/data/v9.2/ and sign-in under /${ctx.seed.tenantId}/oauth2/v2.0/.` } })
     } catch (error) {
-      if (error instanceof BodyTooLarge) response = json(413, dv.tooLarge().toBody())
-      else if (error instanceof TypeError && /Invalid URL/.test(error.message)) response = json(400, dv.badRequest('The request URL is not valid.').toBody())
-      else response = json(500, dv.internal(error instanceof Error ? error.message : String(error)).toBody())
+      response = json(500, dv.internal(error instanceof Error ? error.message : String(error)).toBody())
     }
+    this.reply(req, res, response, false)
+  }
+
+  private reply(req: IncomingMessage, res: ServerResponse, response: SandboxResponse, close: boolean): void {
     if (res.headersSent || res.destroyed) return
     const requestId = crypto.randomUUID()
-    res.writeHead(response.status, { 'x-ms-service-request-id': requestId, 'req_id': requestId, ...response.headers, 'content-length': Buffer.byteLength(response.body) })
+    res.writeHead(response.status, { 'x-ms-service-request-id': requestId, 'req_id': requestId, ...response.headers, 'content-length': Buffer.byteLength(response.body), ...(close ? { connection: 'close' } : {}) })
     res.end(req.method === 'HEAD' ? undefined : response.body)
   }
 
@@ -117,32 +137,6 @@ export class SandboxServer {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0)
-    if (declared > limit) {
-      req.resume()
-      reject(new BodyTooLarge())
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        req.destroy()
-        reject(new BodyTooLarge())
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }
 
 function listen(server: Server | HttpServer, port: number): Promise<number> {
