@@ -15,6 +15,30 @@ export interface PhaseHolder {
   connect: number | null
   tls: number | null
   sentAt: number | null
+  /** How long a connection this request opens may take (DNS, TCP connect and TLS handshake together). */
+  connectTimeoutMs?: number
+}
+
+/** For a connection opened outside withPhases (none is today): no wait is unbounded. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000
+
+/** The connection was not ready in time; `phase` says which step never finished. */
+export class ConnectTimeoutError extends Error {
+  readonly code = 'UND_ERR_CONNECT_TIMEOUT'
+  constructor(
+    readonly phase: 'connect' | 'tls',
+    readonly timeoutMs: number
+  ) {
+    super(phase === 'tls' ? `TLS handshake not completed within ${timeoutMs} ms` : `TCP connection not established within ${timeoutMs} ms`)
+    this.name = 'ConnectTimeoutError'
+  }
+}
+
+class PoolClosedError extends Error {
+  readonly code = 'UND_ERR_DESTROYED'
+  constructor() {
+    super('The connection attempt was abandoned: OrgBench is closing.')
+  }
 }
 
 const socketTimings = new WeakMap<object, SocketTimings>()
@@ -50,10 +74,15 @@ export function withPhases<T>(holder: PhaseHolder, start: () => T): T {
   }
 }
 
-/** A connector like undici's own, that also measures DNS, TCP connect and TLS handshake. */
-function timedConnector(ca: string[] | undefined): buildConnector.connector {
+/**
+ * A connector like undici's own, that also measures DNS, TCP connect and TLS handshake, and bounds them together by the
+ * timeout of the request that opens the connection. Attempts still under way are in `attempts`, so closing can end them.
+ */
+function timedConnector(ca: string[] | undefined, attempts: Set<(error: Error) => void>): buildConnector.connector {
   return (options, callback) => {
     const started = performance.now()
+    // undici calls the connector synchronously from dispatch, so `current` is the request that needs this connection.
+    const timeoutMs = current?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80)
     let lookedUp: number | null = null
     let connected = 0
@@ -71,8 +100,11 @@ function timedConnector(ca: string[] | undefined): buildConnector.connector {
     const done = (error: Error | null): void => {
       if (finished) return
       finished = true
+      clearTimeout(timer)
+      attempts.delete(done)
       socket.off('error', onError)
       if (error) {
+        socket.on('error', () => undefined)
         socket.destroy()
         callback(error, null)
         return
@@ -90,6 +122,9 @@ function timedConnector(ca: string[] | undefined): buildConnector.connector {
       callback(null, socket)
     }
     const onError = (error: Error): void => done(error)
+    const timer = setTimeout(() => done(new ConnectTimeoutError(connected ? 'tls' : 'connect', timeoutMs)), timeoutMs)
+    timer.unref?.()
+    attempts.add(done)
     socket.on('lookup', () => (lookedUp = performance.now()))
     socket.once('connect', () => (connected = performance.now()))
     socket.once(options.protocol === 'https:' ? 'secureConnect' : 'connect', () => done(null))
@@ -103,6 +138,7 @@ function timedConnector(ca: string[] | undefined): buildConnector.connector {
  */
 export class AgentPool {
   private readonly agents = new Map<string, Agent>()
+  private readonly attempts = new Set<(error: Error) => void>()
 
   /** Keyed by the PEM text itself: looked up on every request, so no hashing here. */
   get(extraCaPem: string): Dispatcher {
@@ -110,15 +146,24 @@ export class AgentPool {
     let agent = this.agents.get(key)
     if (!agent) {
       const ca = extraCaPem.trim() ? [...tls.rootCertificates, extraCaPem] : undefined
-      agent = new Agent({ connect: timedConnector(ca), keepAliveTimeout: 30_000 })
+      agent = new Agent({ connect: timedConnector(ca, this.attempts), keepAliveTimeout: 30_000 })
       this.agents.set(key, agent)
     }
     return agent
   }
 
-  async close(): Promise<void> {
+  /**
+   * For shutdown: ends connection attempts still under way and destroys every connection, so requests in flight fail
+   * at once. (A graceful close waits for them, and for a server that accepted and never finished TLS, forever.)
+   * Bounded by `boundMs` even if a socket never reports its close.
+   */
+  async close(boundMs = 1000): Promise<void> {
     const agents = [...this.agents.values()]
     this.agents.clear()
-    await Promise.all(agents.map((a) => a.close().catch(() => undefined)))
+    for (const end of [...this.attempts]) end(new PoolClosedError())
+    let timer: NodeJS.Timeout | undefined
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)))
+    await Promise.race([Promise.all(agents.map((a) => a.destroy().catch(() => undefined))), bound])
+    clearTimeout(timer)
   }
 }

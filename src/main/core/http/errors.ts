@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors'
+import { ConnectTimeoutError } from './agents'
 
 const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)|HOSTNAME_MISMATCH|EPROTO)/
 
@@ -20,6 +21,11 @@ export function explainNetworkError(error: unknown, url: URL, context: { timeout
     return new AppError('timeout', `No complete answer from ${url.host} within ${formatMs(context.timeoutMs)}. Raise the timeout in Settings if the server is slow, or check that it is reachable.`)
   }
   if (error instanceof AppError) return error
+  if (error instanceof ConnectTimeoutError) {
+    return error.phase === 'tls'
+      ? new AppError('timeout', `${url.host} accepted the connection but did not complete the TLS handshake within ${formatMs(error.timeoutMs)}. Check that the port serves HTTPS (or use http://), and that no proxy or firewall holds the connection.`, { code: error.code, phase: error.phase })
+      : new AppError('timeout', `No connection to ${url.host} within ${formatMs(error.timeoutMs)}. Check the host, the port, and your network, VPN or firewall.`, { code: error.code, phase: error.phase })
+  }
   const chain = causes(error)
   const code = chain.map((c) => c.code).find((c) => typeof c === 'string') ?? ''
   const detail = chain.map((c) => c.message).filter(Boolean).join(' ← ')
@@ -42,6 +48,9 @@ export function explainNetworkError(error: unknown, url: URL, context: { timeout
   }
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
     return new AppError('connection_reset', `${url.host} closed the connection before answering (${code}).`, { code, detail })
+  }
+  if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') {
+    return new AppError('cancelled', `The request to ${url.host} was stopped because OrgBench is closing.`, { code })
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
     return new AppError('timeout', `${url.host} did not answer in time (${code}).`, { code })

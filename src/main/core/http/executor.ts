@@ -126,7 +126,7 @@ export class RequestExecutor {
     if (body) sentHeaders.push(['Content-Length', String(body.byteLength)])
     const startedAt = Date.now()
     const t0 = performance.now()
-    const phases: PhaseHolder = { connect: null, tls: null, sentAt: null }
+    const phases: PhaseHolder = { connect: null, tls: null, sentAt: null, connectTimeoutMs: options.timeoutMs }
     let timedOut = false
     let cancelled = false
 
