@@ -105,6 +105,29 @@ describe('orgbench token, login, logout', () => {
     }
   })
 
+  it('token with overrides is for that call only: the environment\'s saved tokens are neither used nor replaced', async () => {
+    const { dir, sb } = await sandboxEnvironment(tempDir())
+    try {
+      const robot = browserRobot(sb)
+      expect((await cli(['--data-dir', dir, 'login', '--env', 'Sandbox'], '', { openBrowser: robot.open })).code).toBe(0)
+      const saved = JSON.parse((await cli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--json'])).stdout) as { accessToken: string; grant: string }
+      expect(saved.grant).toBe('authorization_code')
+
+      const oneOff = await cli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--json', '--grant', 'client_credentials', '--client-id', sb.info.clients.secret, '--client-secret-stdin'], '', { readSecret: async () => sb.info.clientSecret })
+      expect(oneOff.code, oneOff.stderr).toBe(0)
+      expect(JSON.parse(oneOff.stdout)).toMatchObject({ grant: 'client_credentials', account: null })
+      expect(JSON.parse(oneOff.stdout).accessToken).not.toBe(saved.accessToken)
+
+      expect(JSON.parse((await cli(['--data-dir', dir, 'token', '--env', 'Sandbox', '--json'])).stdout)).toMatchObject({ accessToken: saved.accessToken, grant: 'authorization_code' })
+      // Requests go on as the signed-in user, not as the application of the one-off token.
+      const whoAmI = async (...extra: string[]) => JSON.parse((await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI', ...extra])).stdout).UserId as string
+      expect(await whoAmI()).not.toBe(await whoAmI('-H', `Authorization: Bearer ${JSON.parse(oneOff.stdout).accessToken}`))
+      expect(robot.visits).toHaveLength(1)
+    } finally {
+      await sb.stop()
+    }
+  })
+
   it('an environment without a sign-in profile says how to give it one', async () => {
     const { dir, sb, environments, environment } = await sandboxEnvironment(tempDir())
     try {

@@ -1,3 +1,4 @@
+import type { TokenView } from '../../shared/auth'
 import { AppError } from '../../shared/errors'
 import type { ProfileOverrides } from '../core/auth/service'
 import type { Services } from '../core/services'
@@ -47,10 +48,11 @@ export async function token(args: string[], ctx: CommandContext): Promise<number
   const nonInteractive = Boolean(values['non-interactive'])
   if (grant === 'none') throw noProfile(ctx, env.name)
   let accessToken: string
+  let view: TokenView | null = null
   if (Object.keys(overrides).length > 0) {
     if (nonInteractive && INTERACTIVE_GRANTS.includes(grant)) throw new UsageError(`--non-interactive: the ${grant} grant needs a person to sign in.`)
-    await services.auth.signIn(env.id, undefined, overrides)
-    accessToken = await services.auth.rawAccessToken(env.id)
+    // For this call only: the environment's saved tokens are neither used nor replaced.
+    ;({ accessToken, view } = await services.auth.oneOffToken(env.id, overrides))
   } else {
     try {
       accessToken = await services.auth.accessToken(env.id, { forceRefresh: Boolean(values['force-refresh']) })
@@ -66,7 +68,7 @@ export async function token(args: string[], ctx: CommandContext): Promise<number
     ctx.io.stdout(accessToken + '\n')
     return 0
   }
-  const view = await services.auth.status(env.id)
+  view ??= await services.auth.status(env.id)
   const described = { accessToken, tokenType: 'Bearer', expiresOn: view?.expiresAt ? new Date(view.expiresAt * 1000).toISOString() : null, scopes: view?.scopes ?? [], grant: view?.grant ?? null, account: view?.account ?? null }
   ctx.io.stdout(JSON.stringify(described, null, 2) + '\n')
   return 0
