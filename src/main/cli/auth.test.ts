@@ -1,6 +1,8 @@
+import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { readAllFiles, useTempDir } from '../testing/tempDir'
 import { browserRobot } from '../testing/sandbox'
+import { runCli } from './index'
 import { cli, sandboxEnvironment } from './testkit'
 
 const tempDir = useTempDir()
@@ -123,6 +125,41 @@ describe('orgbench token, login, logout', () => {
       const whoAmI = async (...extra: string[]) => JSON.parse((await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI', ...extra])).stdout).UserId as string
       expect(await whoAmI()).not.toBe(await whoAmI('-H', `Authorization: Bearer ${JSON.parse(oneOff.stdout).accessToken}`))
       expect(robot.visits).toHaveLength(1)
+    } finally {
+      await sb.stop()
+    }
+  })
+
+  it('login --grant device_code prints the code and the page on stderr and waits until someone signs in there', async () => {
+    const { dir, sb } = await sandboxEnvironment(tempDir(), { seedOverrides: { deviceCodeIntervalSeconds: 1 } })
+    try {
+      let stderr = ''
+      let person: Promise<number> | null = null
+      // Someone reads the code from the terminal, opens the page on another device, enters it and signs in.
+      const enterCode = async (page: string, code: string): Promise<number> => {
+        const form = (body: Record<string, string>) => ({ method: 'POST' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() })
+        const signInPage = await (await request(page, form({ user_code: code }))).body.text()
+        const flow = /name="flow" value="([^"]+)"/.exec(signInPage)?.[1] ?? ''
+        const action = /<form method="post" action="([^"]+)"/.exec(signInPage)?.[1]?.replace(/&amp;/g, '&') ?? ''
+        const done = await request(new URL(action, page).href, form({ flow, username: sb.info.user, password: sb.info.password, consent: 'accept', action: 'accept' }))
+        await done.body.text()
+        return done.statusCode
+      }
+      const code = await runCli(['--data-dir', dir, 'login', '--env', 'Sandbox', '--grant', 'device_code'], {
+        stdout: () => undefined,
+        stderr: (t) => {
+          stderr += t
+          const page = /(http:\/\/\S+\/devicelogin)/.exec(stderr)?.[1]
+          const userCode = /code ([A-Z0-9-]{6,})/.exec(stderr)?.[1]
+          if (!person && page && userCode) person = enterCode(page, userCode)
+        },
+        readStdin: async () => '',
+        env: {}
+      })
+      expect(code, stderr).toBe(0)
+      expect(await person).toBe(200)
+      expect(stderr).toContain(`Signed in to "Sandbox" as ${sb.info.user} (device_code)`)
+      expect((await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI'])).code).toBe(0)
     } finally {
       await sb.stop()
     }

@@ -23,8 +23,8 @@ export async function cli(args: string[], stdin = '', io: Partial<CliIo> | ((out
 }
 
 /** A running Sandbox and a data folder with its environment, for the sign-in commands. */
-export async function sandboxEnvironment(dir: string) {
-  const sb = await startSandbox()
+export async function sandboxEnvironment(dir: string, options: Parameters<typeof startSandbox>[0] = {}) {
+  const sb = await startSandbox(options)
   const environments = new EnvironmentStore(dir, keyFileSecretBox(dir))
   const { environment } = await ensureSandboxEnvironment(environments, new SettingsStore(dir), sb.info)
   return { dir, sb, environments, environment }
