@@ -21,8 +21,8 @@ export interface FilterContext extends QueryFunctionContext {
 
 /** Microsoft.OData's default FilterLimit, which Dataverse's parser keeps: deeper nesting is a 400, never a stack overflow. */
 export const MAX_FILTER_DEPTH = 800
-/** Dataverse accepts URLs up to 32,768 characters; a $filter cannot be longer than that. */
-export const MAX_FILTER_LENGTH = 32_768
+/** Dataverse accepts URLs up to 32,768 characters, 65,536 inside a $batch body; a $filter cannot be longer than that. */
+export const MAX_FILTER_LENGTH = 65_536
 
 interface Env {
   it: Row
