@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { BodyTooLarge, guardListener, listenerLimits, readBody, sendPlain, serverOptions, type ListenerLimits } from '../core/net/listener'
-import { parseRequestTarget, type RequestTarget } from '../core/net/requestTarget'
+import { BodyTooLarge, guardListener, listenerLimits, readBody, readRequestTarget, sendPlain, serverOptions, type ListenerLimits } from '../core/net/listener'
+import type { RequestTarget } from '../core/net/requestTarget'
 import { dv } from './errors'
 import { IdentityProvider } from './identity'
 import { ensurePki, type SandboxPki } from './pki'
@@ -69,7 +69,7 @@ export class SandboxServer {
     const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers }
     const identity = this.identity
     const accept = (req: IncomingMessage, res: ServerResponse, origin: string): ParsedTarget | null => {
-      const target = parseRequestTarget(req.url, { origin, method: req.method, maxLength: limits.maxTargetLength })
+      const target = readRequestTarget(req, origin, limits)
       if (target.ok) return target
       sendPlain(res, target.status, target.reason)
       return null

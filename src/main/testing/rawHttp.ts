@@ -137,7 +137,7 @@ export function malformedCorpus(host: string, seed: number, count: number): Malf
     { name: 'obsolete line folding', parts: [`GET / HTTP/1.1\r\nHost: ${host}\r\nX-A: a\r\n b\r\n\r\n`] },
     { name: 'NUL in header value', parts: [`GET / HTTP/1.1\r\nHost: ${host}\r\nX-A: a\x00b\r\n\r\n`] },
     { name: 'huge header', parts: [`GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`] },
-    { name: 'two thousand headers', parts: [`GET / HTTP/1.1\r\nHost: ${host}\r\n${Array.from({ length: 2000 }, (_, i) => `X-${i}: v`).join('\r\n')}\r\n\r\n`] },
+    { name: 'five thousand headers', parts: [`GET / HTTP/1.1\r\nHost: ${host}\r\n${Array.from({ length: 5000 }, (_, i) => `X-${i}: v`).join('\r\n')}\r\n\r\n`] },
     { name: 'negative Content-Length', parts: [`POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: -1\r\n\r\n`] },
     { name: 'Content-Length not a number', parts: [`POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: abc\r\n\r\n`] },
     { name: 'two Content-Lengths', parts: [`POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab`] },

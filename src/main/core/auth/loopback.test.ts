@@ -99,6 +99,8 @@ describe('LoopbackListener', () => {
     // An absolute-form target names the authority itself (the Host header is then ignored).
     expect((await raw(p, `GET http://evil.example:${p}/?code=stolen&state=s HTTP/1.1\r\nHost: localhost:${p}\r\nConnection: close\r\n\r\n`)).status).toBe(421)
     expect((await raw(p, 'GET /?code=stolen&state=s HTTP/1.0\r\n\r\n')).status).toBe(421)
+    // Two Host lines are a 400 (RFC 9112 §3.2), whichever comes first.
+    expect((await raw(p, `GET /?code=stolen&state=s HTTP/1.1\r\nHost: localhost:${p}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`)).status).toBe(400)
     const ok = await raw(p, `GET /?code=good&state=s HTTP/1.1\r\nHost: LOCALHOST:${p}\r\nConnection: close\r\n\r\n`)
     expect(ok.status).toBe(200)
     expect((await done).params.get('code')).toBe('good')

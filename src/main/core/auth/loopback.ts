@@ -5,8 +5,7 @@ import { AppError } from '../../../shared/errors'
 import type { HeaderList } from '../../../shared/http'
 import { formatMs } from '../http/errors'
 import { isLoopbackAuthority } from '../net/host'
-import { BodyTooLarge, guardListener, listenerLimits, readBody, sendPlain, serverOptions, type ListenerLimits } from '../net/listener'
-import { parseRequestTarget } from '../net/requestTarget'
+import { BodyTooLarge, guardListener, listenerLimits, readBody, readRequestTarget, sendPlain, serverOptions, type ListenerLimits } from '../net/listener'
 
 export interface CallbackResult {
   /** Query, form_post body or fragment parameters, merged. */
@@ -137,7 +136,7 @@ export class LoopbackListener {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const startedAt = Date.now()
     const t0 = performance.now()
-    const target = parseRequestTarget(req.url, { origin: this.redirectUri, method: req.method, maxLength: this.limits.maxTargetLength })
+    const target = readRequestTarget(req, this.redirectUri, this.limits)
     // Refusals below end the request, never the wait: only a callback with the right state does.
     if (!target.ok) return sendPlain(res, target.status, target.reason)
     // A page on another name that resolves to 127.0.0.1 (DNS rebinding) sends its own Host: refuse it.

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerOptions, type ServerResponse } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
-import { MAX_TARGET_LENGTH } from './requestTarget'
+import { MAX_TARGET_LENGTH, parseRequestTarget, type RequestTarget } from './requestTarget'
 
 /** The bounds every listener we run puts on a client: sizes, and how long it may keep a connection without progress. */
 export interface ListenerLimits {
@@ -60,6 +60,17 @@ const CLIENT_ERROR_REASONS: Record<string, [number, string]> = {
   HPE_INVALID_TRANSFER_ENCODING: [400, 'The Transfer-Encoding header is not valid.'],
   HPE_UNEXPECTED_CONTENT_LENGTH: [400, 'The request has both Content-Length and Transfer-Encoding.'],
   HPE_INVALID_CONTENT_LENGTH: [400, 'The Content-Length header is not valid.']
+}
+
+/**
+ * What every listener checks before routing: the request target (see parseRequestTarget) and a single Host header
+ * (RFC 9112 §3.2: two Host lines are a 400; Node would silently keep the first).
+ */
+export function readRequestTarget(req: IncomingMessage, origin: string, limits: Pick<ListenerLimits, 'maxTargetLength'>): RequestTarget {
+  let hosts = 0
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') hosts++
+  if (hosts > 1) return { ok: false, status: 400, reason: 'The request has more than one Host header.' }
+  return parseRequestTarget(req.url, { origin, method: req.method, maxLength: limits.maxTargetLength })
 }
 
 /** A complete, closing plain-text answer on a raw socket. */
