@@ -45,7 +45,7 @@ describe('page results', () => {
     const seen = new Set<string>()
     let next: string | undefined = '/accounts?$select=name'
     while (next) {
-      const body = (await list(next, { prefer: 'odata.maxpagesize=50' })).json<Collection>()
+      const body: Collection = (await list(next, { prefer: 'odata.maxpagesize=50' })).json<Collection>()
       for (const row of body.value) seen.add(String(row.accountid))
       next = body['@odata.nextLink']
     }
