@@ -123,5 +123,11 @@ describe('limits on both ports', () => {
     expect(silent.timedOut).toBe(false)
     expect(silent.status === 408 || (silent.status === null && silent.closed), silent.head).toBe(true)
     expect(silent.elapsedMs).toBeLessThan(LIMITS.idleTimeoutMs + 1500)
+    if (which === 'https') {
+      // TCP only, never a ClientHello: the TLS handshake timeout ends it.
+      const noHandshake = await rawExchange({ port: https.port }, [], 6000)
+      expect(noHandshake.closed).toBe(true)
+      expect(noHandshake.elapsedMs).toBeLessThan(LIMITS.handshakeTimeoutMs + 1000)
+    }
   }, 20_000)
 })

@@ -79,16 +79,23 @@ export function rawAnswer(status: number, reason: string): string {
   return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`
 }
 
-/** Node's parser refused what a client sent: answer 4xx when the socket can still carry it, then close. Never throws. */
+/**
+ * Node's parser refused what a client sent: answer 4xx when the socket can still carry it, then close. Never throws.
+ * A TLS failure (no handshake in time, not TLS at all) has no channel to answer on: the socket is destroyed, since
+ * end() would wait for a handshake that never comes.
+ */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   try {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.on('error', () => undefined)
+    const code = error.code ?? ''
+    if (code === 'ECONNRESET' || /^ERR_(TLS|SSL)_/.test(code) || !socket.writable) {
       socket.destroy()
       return
     }
-    const [status, reason] = CLIENT_ERROR_REASONS[error.code ?? ''] ?? [400, 'The request is not valid HTTP/1.1.']
+    const [status, reason] = CLIENT_ERROR_REASONS[code] ?? [400, 'The request is not valid HTTP/1.1.']
     socket.end(rawAnswer(status, reason))
-    socket.once('error', () => undefined)
+    // A peer that never reads would keep the answer, and the socket, pending.
+    setTimeout(() => socket.destroy(), 2000).unref()
   } catch {
     socket.destroy()
   }
