@@ -202,8 +202,10 @@ export function queryFunction(fullName: string, args: Args, resolve: (property: 
     return (env) => {
       const t = timeOf(get(p, env))
       if (t === null) return false
-      const [from, to] = dateRange(name, ctx.now(), n)!
-      return t >= from.getTime() && t < to.getTime() + (name.startsWith('Last') ? 1 : 0)
+      const now = ctx.now()
+      const [from, to] = dateRange(name, now, n)!
+      // Ranges that end now include now; calendar ranges end before their next period starts.
+      return t >= from.getTime() && (to.getTime() === now.getTime() ? t <= now.getTime() : t < to.getTime())
     }
   }
   if (FISCAL_AND_HIERARCHY.test(name)) throw dv.notSupported(`The query function '${fullName}'`)
