@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DataverseFailure } from '../errors'
+import type { DataverseFailure } from '../errors'
 import { defaultSeed } from '../seed'
 import { parseFilter, type FilterContext } from './filter'
 import { SandboxOrg } from './org'
