@@ -18,6 +18,7 @@ export function mainHelp(defaultDataDir: string): string {
 Usage:
   orgbench [--data-dir DIR] env list|show|import|export|delete …
   orgbench [--data-dir DIR] request [--env NAME] METHOD URL [-H 'Key: Value']… [-d BODY|@FILE|@-] [-i]
+  orgbench [--data-dir DIR] metadata --env NAME [--json] [--table NAME] [--refresh]
   orgbench [--data-dir DIR] sandbox [--port N] [--reset]
   orgbench [--data-dir DIR] login --env NAME [--grant G] [overrides]
   orgbench [--data-dir DIR] token --env NAME [--json] [--non-interactive] [--force-refresh] [--grant G] [overrides]
@@ -63,6 +64,19 @@ The environment's token is attached to requests to the org's API (never to anoth
 its own Authorization header. A grant that needs no one (client credentials, password) signs in by itself; for a
 browser or device code grant, sign in first with "orgbench login --env NAME".
 Prints the status line to stderr, the body to stdout. Exit 0 for 2xx, 1 for another status, 2 for errors.`,
+  metadata: `orgbench metadata — the org's schema, from the same index the app's completion uses
+
+Usage:
+  orgbench metadata --env NAME [--json] [--table NAME] [--refresh]
+
+  -e, --env NAME   the environment (its token is used to download $metadata once; then the cache answers)
+  -t, --table T    one table, by entity set (accounts) or logical name (account): its key, alternate keys,
+                   columns with their types, lookups, and navigation properties
+  --json           machine-readable output (the summary with every entity set, action and function; or the table)
+  --refresh        download $metadata again instead of using the cache
+
+Without --table: the counts of entity sets, entity types, actions and functions, and when the schema was fetched.
+${EXIT_CODES}`,
   sandbox: `orgbench sandbox — run the built-in Sandbox org (emulated Entra ID + Dataverse Web API) on 127.0.0.1
 
 Usage:

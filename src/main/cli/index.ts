@@ -18,6 +18,7 @@ const VERSION = '0.1.0'
 const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   env: async () => (await import('./env')).env,
   request: async () => (await import('./request')).request,
+  metadata: async () => (await import('./metadata')).metadata,
   sandbox: async () => (await import('./sandbox')).sandbox,
   login: async () => (await import('./auth')).login,
   token: async () => (await import('./auth')).token,
