@@ -12,8 +12,18 @@ import { GLOBAL_METADATA_VERSION, type Table } from './schema'
 
 const QUERY_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$expand', '$skiptoken', '$apply', '$deltatoken', '$format'])
 
+/** Dataverse's query parameters that are not OData options; the Sandbox does not run these queries. */
+const NOT_EMULATED = new Map([
+  ['fetchXml', 'FetchXML queries (the fetchXml parameter)'],
+  ['savedQuery', 'Saved queries (the savedQuery parameter)'],
+  ['userQuery', 'User queries (the userQuery parameter)']
+])
+
 export function checkQueryOptions(call: Call): void {
-  for (const name of call.q.keys()) if (name.startsWith('$') && !QUERY_OPTIONS.has(name)) throw dv.queryOptionNotSupported(name)
+  for (const name of call.q.keys()) {
+    if (name.startsWith('$') && !QUERY_OPTIONS.has(name)) throw dv.queryOptionNotSupported(name)
+    if (NOT_EMULATED.has(name)) throw dv.notSupported(NOT_EMULATED.get(name)!)
+  }
 }
 
 /** `$count=true` as Dataverse reports it: the number of matching rows, at most 5,000. */

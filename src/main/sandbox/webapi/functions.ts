@@ -12,8 +12,18 @@ type Segment = { name: string; args: string | null; raw: string }
 /** The unbound functions and actions the Sandbox serves, with the verb each takes (functions GET, actions POST). */
 const OPERATIONS: Record<string, 'GET' | 'POST'> = { WhoAmI: 'GET', RetrieveVersion: 'GET', RetrieveTotalRecordCount: 'GET', Merge: 'POST' }
 
+/** Dataverse functions and actions the articles use that the Sandbox does not emulate: they answer "not supported", not "not found". */
+const NOT_EMULATED = new Set([
+  'GetTimeZoneCodeByLocalizedName', 'InitializeFrom', 'RetrieveUserPrivileges', 'RetrievePrincipalAccess', 'CalculateRollupField', 'IncrementKnowledgeArticleViewCount',
+  'IsValidStateTransition', 'RetrieveDuplicates', 'RetrieveLocLabels', 'RetrieveRecordWall', 'ValidateRecurrenceRule', 'RetrieveAllChildUsersSystemUser',
+  'RetrieveBusinessHierarchyBusinessUnit', 'RetrieveUnpublishedMultiple', 'SearchByBodyKbArticle', 'SearchByKeywordsKbArticle', 'SearchByTitleKbArticle',
+  'RetrieveCurrentOrganization', 'RetrieveMetadataChanges', 'RetrieveEntityChanges', 'RetrieveAllEntities', 'ExecuteWorkflow', 'AddToQueue', 'WinOpportunity',
+  'QualifyLead', 'SendEmail', 'GrantAccess', 'ModifyAccess', 'RevokeAccess', 'CreateMultiple', 'UpdateMultiple', 'UpsertMultiple', 'DeleteMultiple', 'BulkDelete',
+  'PublishXml', 'PublishAllXml', 'ImportSolution', 'ExportSolution', 'RetrieveAttributeChangeHistory', 'RetrieveAuditDetails', 'RetrieveOrganizationInfo', 'AssociateEntities', 'DisassociateEntities'
+])
+
 export function isOperation(name: string): boolean {
-  return name in OPERATIONS
+  return name in OPERATIONS || NOT_EMULATED.has(name)
 }
 
 /** Named function parameters, inline (`EntityNames=['account']`) or through an alias (`EntityNames=@p1`). */
@@ -31,6 +41,7 @@ function parameters(call: Call, args: string | null): Map<string, unknown> {
 
 export function handleFunction(call: Call, segments: Segment[]): SandboxResponse {
   const [op, ...rest] = segments as [Segment, ...Segment[]]
+  if (NOT_EMULATED.has(op.name)) throw dv.notSupported(`The ${op.name} message`)
   // A function called with POST, or an action with GET: "No HTTP resource was found that matches the request URI" (404).
   if (OPERATIONS[op.name] !== call.method || rest.length) throw dv.noHttpResource(call.url)
   const base = call.base

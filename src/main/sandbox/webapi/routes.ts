@@ -179,6 +179,7 @@ export async function route(req: SandboxRequest, ctx: WebApiContext, caller: Cal
   if (isOperation(first.name)) return handleFunction(call, segments)
   if (isMetadataSet(first.name)) return handleMetadata(call, segments)
   const table = tableBySet.get(first.name)
-  if (!table) throw dv.noResource(safeDecode(first.raw))
+  if (!table) throw dv.noResource(safeDecode(first.name))
+  for (const header of ['callerobjectid', 'mscrmcallerid']) if (req.headers[header]) throw dv.notSupported(`Impersonation (the ${header === 'callerobjectid' ? 'CallerObjectId' : 'MSCRMCallerID'} header)`)
   return handleRecords(call, table, segments)
 }
