@@ -163,7 +163,7 @@ export async function route(req: SandboxRequest, ctx: WebApiContext, caller: Cal
 
   if (path === '' || path === '/') {
     if (method !== 'GET') throw dv.methodNotAllowed(method)
-    return odataJson(200, { '@odata.context': `${base}/$metadata`, value: [...TABLES.map((t) => ({ name: t.entitySet, kind: 'EntitySet', url: t.entitySet })), { name: 'EntityDefinitions', kind: 'EntitySet', url: 'EntityDefinitions' }, { name: 'GlobalOptionSetDefinitions', kind: 'EntitySet', url: 'GlobalOptionSetDefinitions' }] })
+    return odataJson(200, { '@odata.context': `${base}/$metadata`, value: [...TABLES.map((t) => ({ name: t.entitySet, kind: 'EntitySet', url: t.entitySet })), { name: 'EntityDefinitions', kind: 'EntitySet', url: 'EntityDefinitions' }, { name: 'GlobalOptionSetDefinitions', kind: 'EntitySet', url: 'GlobalOptionSetDefinitions' }, { name: 'RelationshipDefinitions', kind: 'EntitySet', url: 'RelationshipDefinitions' }] })
   }
   if (path === '/$metadata') {
     if (method !== 'GET') throw dv.methodNotAllowed(method)

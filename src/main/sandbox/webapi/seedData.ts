@@ -32,7 +32,7 @@ export const BUSINESS_UNIT_ID = 'b0000000-0000-4000-8000-0000000000b1'
 export const USD_ID = 'c0000000-0000-4000-8000-0000000000c1'
 export const EUR_ID = 'c0000000-0000-4000-8000-0000000000c2'
 
-/** About 500 rows: a business unit, two currencies, users (directory and application users), 120 accounts, 240 contacts, tasks. */
+/** About 430 rows: a business unit, two currencies, users (directory and application users), 120 accounts, 240 contacts, 60 tasks. */
 export function seedRows(seed: Seed): Tables {
   const random = mulberry32(20261120)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
