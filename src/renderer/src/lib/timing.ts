@@ -20,7 +20,7 @@ export function timingPhases(t: Timings): TimingPhase[] {
   const measured = (t.connect ?? 0) + (t.tls ?? 0) + t.wait + t.receive
   const queue = Math.max(0, Math.round((t.total - measured) * 100) / 100)
   const phases: Array<Omit<TimingPhase, 'left' | 'width'>> = [
-    { key: 'queue', name: 'Queueing and setup', value: queue, note: 'waiting for a connection, writing the request' },
+    { key: 'queue', name: 'Queueing and setup', value: queue, note: 'before the request was sent' },
     { key: 'connect', name: 'Connect (DNS + TCP)', value: t.connect, note: t.connect === null ? 'reused connection' : '' },
     { key: 'tls', name: 'TLS handshake', value: t.tls, note: t.tls === null ? (t.connect === null ? 'reused connection' : 'not https') : '' },
     { key: 'wait', name: 'Waiting (server)', value: t.wait, note: 'until the first byte of the answer' },
