@@ -14,9 +14,9 @@ const QUERY_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$count
 
 /** Dataverse's query parameters that are not OData options; the Sandbox does not run these queries. */
 const NOT_EMULATED = new Map([
-  ['fetchXml', 'FetchXML queries (the fetchXml parameter)'],
-  ['savedQuery', 'Saved queries (the savedQuery parameter)'],
-  ['userQuery', 'User queries (the userQuery parameter)']
+  ['fetchXml', 'The fetchXml parameter (a FetchXML query)'],
+  ['savedQuery', 'The savedQuery parameter (a saved view)'],
+  ['userQuery', 'The userQuery parameter (a personal view)']
 ])
 
 export function checkQueryOptions(call: Call): void {

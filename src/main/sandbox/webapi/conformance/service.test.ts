@@ -55,6 +55,7 @@ describe('functions and actions', () => {
   it('[use-fetchxml-web-api] FetchXML and impersonation are not emulated: 501, never a silent full answer', async () => {
     const fetch = await c.get(`/accounts?fetchXml=${encodeURIComponent('<fetch top="2"><entity name="account"><attribute name="name"/></entity></fetch>')}`)
     expect(fetch.status).toBe(501)
+    expect(fetch.json<{ error: { message: string } }>().error.message).toMatch(/^The fetchXml parameter \(a FetchXML query\) is not supported by the OrgBench Sandbox/)
     const impersonated = await c.get('/accounts?$select=name&$top=1', { callerobjectid: '00000000-0000-0000-0000-000000000001' })
     expect(impersonated.status).toBe(501)
   })
