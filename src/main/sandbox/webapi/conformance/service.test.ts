@@ -72,6 +72,8 @@ describe('functions and actions', () => {
 })
 
 describe('table definitions', () => {
+  // The 2023 article shows this single-entity request answered as a collection (`value: [ … ]`); the Sandbox answers
+  // one entity with a `/$entity` context, as OData and the same article's attribute samples do.
   it('[query-metadata-web-api] EntityDefinitions(LogicalName=\'account\') with $select: labels and the MetadataId', async () => {
     const body = (await ok("/EntityDefinitions(LogicalName='account')?$select=DisplayName,IsKnowledgeManagementEnabled,EntitySetName")).json()
     expect(body['@odata.context']).toBe(`${c.sb.info.webApiUrl}/$metadata#EntityDefinitions(DisplayName,IsKnowledgeManagementEnabled,EntitySetName)/$entity`)
