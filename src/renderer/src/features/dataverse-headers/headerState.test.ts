@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { KeyValue } from '@shared/http'
 import { DEFAULT_HEADERS } from '../../stores/requests'
 import { applySwitch, readSwitch, readSwitches, splitPreferences } from './headerState'
-import { checkSwitchValue, HEADER_SWITCHES, headerSwitch } from './switches'
+import { checkSwitchValue, HEADER_SWITCHES, headerSwitch, usersUrl } from './switches'
 
 const row = (key: string, value: string, enabled = true): KeyValue => ({ key, value, enabled })
 const on = (headers: KeyValue[]) => Object.entries(readSwitches(headers)).filter(([, s]) => s.on).map(([id]) => id)
@@ -111,5 +111,12 @@ describe('other headers', () => {
     expect(checkSwitchValue(headerSwitch('max-page-size'), '0')).toBe('Page size: a whole number from 1 to 5,000.')
     expect(checkSwitchValue(headerSwitch('max-page-size'), '5000')).toBeNull()
     expect(checkSwitchValue(headerSwitch('solution'), ' ')).toBe('Add to a solution: give a value.')
+  })
+})
+
+describe('the user picker', () => {
+  it('lists 50 users with the columns both impersonation headers take, by name when searched', () => {
+    expect(usersUrl('')).toBe('{{webApiUrl}}/systemusers?$select=fullname,azureactivedirectoryobjectid,internalemailaddress,systemuserid&$orderby=fullname&$top=50')
+    expect(usersUrl(" Ann O'Neil & co ")).toBe("{{webApiUrl}}/systemusers?$select=fullname,azureactivedirectoryobjectid,internalemailaddress,systemuserid&$orderby=fullname&$top=50&$filter=contains(fullname,'Ann O''Neil %26 co')")
   })
 })

@@ -120,3 +120,8 @@ function writePreference(rows: KeyValue[], def: HeaderSwitch, on: boolean, value
   else out.push({ key: 'Prefer', value: merged, enabled: true })
   return out
 }
+
+/** How many switches the headers turn on (the section's badge). */
+export function switchesOn(headers: readonly KeyValue[]): number {
+  return HEADER_SWITCHES.filter((def) => readSwitch(headers, def).on).length
+}

@@ -1,3 +1,5 @@
+import { encodeQueryValue, quoteLiteral } from '../operations/buildRequest'
+
 /**
  * The request headers Dataverse reads to change what a request does, each with one line on what it does
  * and the Microsoft article that documents it (names and values as written there).
@@ -236,4 +238,11 @@ export function checkSwitchValue(def: HeaderSwitch, value: string): string | nul
     default:
       return null
   }
+}
+
+/** The users an impersonation switch offers: 50 by name, those whose full name contains the search when there is one. */
+export function usersUrl(search: string): string {
+  const text = search.trim()
+  const filter = text ? `&$filter=contains(fullname,${encodeQueryValue(quoteLiteral(text))})` : ''
+  return `{{webApiUrl}}/systemusers?$select=fullname,azureactivedirectoryobjectid,internalemailaddress,systemuserid&$orderby=fullname&$top=50${filter}`
 }

@@ -3,7 +3,7 @@ import { packSchema, SchemaView, type OperationIndex } from '@shared/schema'
 import { parseCsdl } from '../../../../main/core/dataverse/csdl'
 import { buildCsdl } from '../../../../main/sandbox/webapi/csdl'
 import { generateCsdl } from '../../../../main/testing/bigCsdl'
-import { buildOperationRequest, type OperationContext } from './buildRequest'
+import { buildOperationRequest, mergeRequestHeaders, type OperationContext } from './buildRequest'
 import type { ParamValue, ParamValues } from './values'
 
 const sandbox = new SchemaView(packSchema(parseCsdl(buildCsdl())))
@@ -262,5 +262,18 @@ describe('bad values are named, not sent', () => {
     const r = build(docs, 'WinOpportunity', { OpportunityClose: { kind: 'fields', entitySet: 'opportunitycloses', fields: [{ name: 'nonexistent', value: text('x') }] }, Status: text('3') })
     expect(r.problems[0]!.message).toBe('nonexistent is not a column or lookup of opportunitycloses.')
     expect(build(sandbox, 'Merge', { Target: record('', '00000000-0000-0000-0000-000000000001') }).problems.find((p) => p.parameter === 'Target')!.message).toBe('Choose the table of the record Target refers to.')
+  })
+})
+
+describe("writing into a tab's headers", () => {
+  it("puts the request's Content-Type in place of the tab's, whatever its case, and keeps the rest", () => {
+    const tab = [
+      { key: 'Accept', value: 'application/json', enabled: true },
+      { key: 'content-type', value: 'text/plain', enabled: false }
+    ]
+    expect(mergeRequestHeaders(tab, [{ key: 'Content-Type', value: 'application/json', enabled: true }])).toEqual([
+      { key: 'Accept', value: 'application/json', enabled: true },
+      { key: 'Content-Type', value: 'application/json', enabled: true }
+    ])
   })
 })

@@ -314,3 +314,9 @@ export function buildOperationRequest(op: OperationIndex, values: ParamValues, c
     problems: writer.problems
   }
 }
+
+/** A tab's headers with the request's own (Content-Type) in place of any row of the same name. */
+export function mergeRequestHeaders(tabHeaders: readonly KeyValue[], requestHeaders: readonly KeyValue[]): KeyValue[] {
+  const names = new Set(requestHeaders.map((h) => h.key.toLowerCase()))
+  return [...tabHeaders.filter((h) => !names.has(h.key.trim().toLowerCase())).map((h) => ({ ...h })), ...requestHeaders.map((h) => ({ ...h }))]
+}
