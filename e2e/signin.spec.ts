@@ -61,7 +61,7 @@ test('authorization code + PKCE in the browser; the token is attached, inspected
   await page.getByTestId('inspector').getByText('Request', { exact: true }).click()
   await expect(page.getByTestId('body-fields-table')).toContainText('code_verifier')
   await expect(page.getByTestId('masked-note')).toContainText('request body field code_verifier')
-  await expect(page.getByTestId('inspector-signin')).toContainText('authorization_code')
+  await expect(page.getByTestId('inspector-signin')).toContainText('Part of a sign-in: Authorization code + PKCE')
   await page.getByTestId('inspector-signin').getByRole('link').click()
   await expect(page.getByTestId('traffic-count')).toHaveText(/^[4-9] of/)
   await app.screenshot('traffic-sign-in')
