@@ -112,13 +112,15 @@ export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: 
     const emit = (event: string, payload: unknown) => page.evaluate(([e, p]) => (window as unknown as { __orgbenchEmit?: (e: string, p: unknown) => void }).__orgbenchEmit?.(e, p), [event, payload] as const).catch(() => undefined)
     /** The main side of the app: services over the data dir, the router, and its events pushed to the page. */
     const startMain = () => {
-      const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined }, openBrowser, interactiveTimeoutMs: 20_000 })
+      const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined }, openBrowser, interactiveTimeoutMs: 20_000, watchCollections: true, trash: 'collection' })
       services.traffic.onAdded((entries) => void emit('traffic.added', { entries }))
       services.traffic.onCleared(() => void emit('traffic.cleared', {}))
       services.environments.onChanged(() => void emit('env.changed', {}))
       services.events.on('auth.progress', (p) => void emit('auth.progress', p))
       services.events.on('auth.changed', (p) => void emit('auth.changed', p))
       services.events.on('schema.changed', (p) => void emit('schema.changed', p))
+      services.events.on('collection.changed', (p) => void emit('collection.changed', p))
+      services.events.on('history.added', (p) => void emit('history.added', p))
       return { services, router: createRouter(services) }
     }
     let main = startMain()

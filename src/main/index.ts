@@ -26,7 +26,7 @@ async function start(): Promise<void> {
   await app.whenReady()
   session.defaultSession.setPermissionRequestHandler(denyAllPermissions)
   const dir = dataDir()
-  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion(), openBrowser: openExternal, embeddedSignIn })
+  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion(), openBrowser: openExternal, embeddedSignIn, watchCollections: true })
   const router = createRouter(services)
   // The Sandbox org is the default environment: started before the window loads, so it is there on first paint.
   const sandbox = await startSandboxFor(services, { dataDir: dir, port: PREFERRED_SANDBOX_PORT }).catch((error: unknown) => {
@@ -48,6 +48,8 @@ async function start(): Promise<void> {
   services.events.on('auth.progress', (p) => emit('auth.progress', p))
   services.events.on('auth.changed', (p) => emit('auth.changed', p))
   services.events.on('schema.changed', (p) => emit('schema.changed', p))
+  services.events.on('collection.changed', (p) => emit('collection.changed', p))
+  services.events.on('history.added', (p) => emit('history.added', p))
 
   window.once('ready-to-show', () => window.show())
   app.on('second-instance', () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { DecodedToken, SignInProgress, TokenView } from './auth'
+import { CodeTarget, CollectionChange, CollectionDir, CollectionSummary, CollectionTree, CollectionVariable, DeleteResult, GeneratedCode, HistoryEntry, HistorySummary, ImportFormat, ImportResult, ItemPath, SavedRequest, SearchHit } from './collections'
 import { EnvironmentInput, EnvironmentView, OrgUrl, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo } from './sandbox'
@@ -54,7 +55,11 @@ export const methods = {
       environmentId: id.nullable(),
       request: RequestSpec,
       /** inherit: the environment's token (refreshed on expiry, one retry on 401); none; bearer: the token given. */
-      auth: z.discriminatedUnion('mode', [z.object({ mode: z.literal('inherit') }), z.object({ mode: z.literal('none') }), z.object({ mode: z.literal('bearer'), token: z.string().max(64 * 1024) })]).default({ mode: 'inherit' })
+      auth: z.discriminatedUnion('mode', [z.object({ mode: z.literal('inherit') }), z.object({ mode: z.literal('none') }), z.object({ mode: z.literal('bearer'), token: z.string().max(64 * 1024) })]).default({ mode: 'inherit' }),
+      /** The collection file it was opened from: its collection's variables apply (below the environment's), and the history says where it came from. */
+      collection: z.object({ dir: CollectionDir, path: ItemPath }).nullable().default(null),
+      /** The tab's name, for the history. */
+      name: z.string().max(200).default('')
     }),
     output: ResponseView
   },
@@ -80,12 +85,61 @@ export const methods = {
   'sandbox.reset': { input: empty, output: z.object({ reset: z.boolean() }) },
 
   /** The org's schema index (cached per environment; `refresh` downloads $metadata again). */
-  'schema.get': { input: z.object({ environmentId: id, refresh: z.boolean().default(false) }), output: z.object({ info: SchemaInfo, schema: PackedSchema }) },
+  'schema.get': {
+    /** signIn: false (the app loading it by itself) never starts a sign-in or a request for an environment with no token. */
+    input: z.object({ environmentId: id, refresh: z.boolean().default(false), signIn: z.boolean().default(false) }),
+    output: z.object({ info: SchemaInfo, schema: PackedSchema })
+  },
 
   'traffic.list': { input: empty, output: z.object({ entries: z.array(EntrySummary) }) },
   /** `whole`: large bodies read back whole (decrypted) from disk instead of their first part. */
   'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false) }), output: TrafficEntry },
-  'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) }
+  'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) },
+
+  /** The collections the user opened (remembered across restarts). */
+  'collection.list': { input: empty, output: z.object({ collections: z.array(CollectionSummary) }) },
+  /** Makes a folder a collection (created when missing) and opens it. */
+  'collection.create': { input: z.object({ dir: CollectionDir, name: z.string().trim().max(200).default('') }), output: CollectionTree },
+  'collection.open': { input: z.object({ dir: CollectionDir }), output: CollectionTree },
+  /** Forgets a collection (its folder stays as it is). */
+  'collection.close': { input: z.object({ dir: CollectionDir }), output: z.object({ closed: z.boolean() }) },
+  'collection.tree': { input: z.object({ dir: CollectionDir }), output: CollectionTree },
+  /** The collection's name and variables (written to its orgbench-collection.yaml). */
+  'collection.update': { input: z.object({ dir: CollectionDir, name: z.string().trim().min(1).max(200).optional(), variables: z.array(CollectionVariable).max(500).optional() }), output: CollectionTree },
+  /** A request file; `hash` is what a later save passes as `baseHash`. */
+  'collection.read': { input: z.object({ dir: CollectionDir, path: ItemPath }), output: z.object({ request: SavedRequest, hash: z.string(), migratedFrom: z.number().nullable() }) },
+  /** Saves to `path`; fails with `conflict` (detail: disk and yours) when the file changed since it was read with `baseHash`; null creates it. */
+  'collection.save': { input: z.object({ dir: CollectionDir, path: ItemPath, request: SavedRequest, baseHash: z.string().max(100).nullable() }), output: z.object({ path: ItemPath, hash: z.string() }) },
+  /** Save as: a new file in `folder`, named after the request. */
+  'collection.add': { input: z.object({ dir: CollectionDir, folder: ItemPath.default(''), request: SavedRequest }), output: z.object({ path: ItemPath, hash: z.string() }) },
+  'collection.newFolder': { input: z.object({ dir: CollectionDir, parent: ItemPath.default(''), name: z.string().trim().min(1).max(200) }), output: z.object({ path: ItemPath }) },
+  'collection.rename': { input: z.object({ dir: CollectionDir, path: ItemPath, name: z.string().trim().min(1).max(200) }), output: z.object({ path: ItemPath }) },
+  /** Into `toFolder`; with `index`, at that place of the folder's order (drag and drop). */
+  'collection.move': { input: z.object({ dir: CollectionDir, path: ItemPath, toFolder: ItemPath, index: z.number().int().min(0).optional() }), output: z.object({ path: ItemPath }) },
+  'collection.duplicate': { input: z.object({ dir: CollectionDir, path: ItemPath }), output: z.object({ path: ItemPath }) },
+  /** To the OS trash, else the collection's .trash folder (then `undoToken` undoes it). */
+  'collection.delete': { input: z.object({ dir: CollectionDir, path: ItemPath }), output: DeleteResult },
+  'collection.undoDelete': { input: z.object({ dir: CollectionDir, token: z.string().min(1).max(200) }), output: z.object({ path: ItemPath }) },
+  /** Requests by name, method and URL across the open collections (or one). */
+  'collection.search': { input: z.object({ query: z.string().max(500), dir: CollectionDir.optional(), limit: z.number().int().min(1).max(1000).default(50) }), output: z.object({ hits: z.array(SearchHit) }) },
+  /** A Postman v2.1 collection (or a curl command) into a new or empty folder, opened afterwards. */
+  'collection.import': { input: z.object({ format: ImportFormat, text: z.string().max(50 * 1024 * 1024), dir: CollectionDir }), output: ImportResult },
+  'collection.export': { input: z.object({ dir: CollectionDir, format: z.literal('postman') }), output: z.object({ text: z.string(), fileName: z.string(), warnings: z.array(z.string()) }) },
+
+  /** A pasted curl command (bash, PowerShell or cmd quoting) as a request. */
+  'request.fromCurl': { input: z.object({ command: z.string().min(1).max(1024 * 1024) }), output: z.object({ request: SavedRequest, warnings: z.array(z.string()) }) },
+  /** Code for a request; secret variables and the token stay references (TOKEN…) unless `inlineSecrets`. */
+  'request.code': {
+    input: z.object({ request: SavedRequest, target: CodeTarget, environmentId: id.nullable(), collectionDir: CollectionDir.optional(), inlineSecrets: z.boolean().default(false) }),
+    output: GeneratedCode
+  },
+  /** A Postman environment file as an environment to review and create (env.create); `orgUrl` when the file has none. */
+  'env.fromPostman': { input: z.object({ text: z.string().max(10 * 1024 * 1024), orgUrl: z.string().max(2048).optional() }), output: z.object({ environment: EnvironmentInput, warnings: z.array(z.string()) }) },
+
+  /** Sends, newest first; every word of `query` in the URL, method, name, status or environment. */
+  'history.list': { input: z.object({ query: z.string().max(500).default(''), limit: z.number().int().min(1).max(5000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ entries: z.array(HistorySummary), total: z.number() }) },
+  'history.get': { input: z.object({ id }), output: HistoryEntry },
+  'history.clear': { input: empty, output: z.object({ cleared: z.number() }) }
 } as const
 
 export const events = {
@@ -99,7 +153,11 @@ export const events = {
   /** An environment's cached schema was found out of date and replaced: fetch it again. */
   'schema.changed': z.object({ environmentId: z.string() }),
   /** Environments changed outside the renderer's own calls (CLI, another window, a corrupt file found). */
-  'env.changed': z.object({})
+  'env.changed': z.object({}),
+  /** Files of an open collection changed on disk (another editor, a git pull) or were found invalid. */
+  'collection.changed': CollectionChange,
+  /** A send was recorded in the history. */
+  'history.added': z.object({ entry: HistorySummary })
 } as const
 
 export type Methods = typeof methods

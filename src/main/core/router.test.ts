@@ -46,6 +46,20 @@ async function throwaway(ctx: Ctx, name: string): Promise<string> {
   return (await ctx.r.invoke('env.create', { name, orgUrl: 'https://throwaway.crm.dynamics.com' })).id
 }
 
+/** A collection in a fresh folder with one request ("Who am I" at the root). */
+async function collection(ctx: Ctx): Promise<{ dir: string; path: string; hash: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'orgbench-router-collection-'))
+  await ctx.r.invoke('collection.create', { dir, name: 'Router' })
+  const { path, hash } = await ctx.r.invoke('collection.add', { dir, request: { name: 'Who am I', method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })
+  return { dir, path, hash }
+}
+
+const POSTMAN = JSON.stringify({
+  info: { name: 'From Postman', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+  item: [{ name: 'Folder', item: [{ name: 'Accounts', request: { method: 'GET', url: '{{webApiUrl}}/accounts' } }] }],
+  variable: [{ key: 'top', value: '5' }]
+})
+
 async function pfx(password: string): Promise<string> {
   const { certPem, keyPem } = await createSelfSignedRsa('router test')
   const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [forge.pki.certificateFromPem(certPem)], password, { algorithm: '3des' })
@@ -114,9 +128,9 @@ const cases: { [M in MethodName]: Case<M> } = {
   'sandbox.reset': { valid: () => ({}), invalid: { hard: true }, check: (o) => expect(o.reset).toBe(true) },
 
   'schema.get': {
-    valid: (ctx) => ({ environmentId: ctx.sandboxEnvId }),
+    valid: (ctx) => ({ environmentId: ctx.sandboxEnvId, signIn: true }),
     invalid: { environmentId: 'x', refresh: 'yes' },
-    check: (o) => expect(o.info).toBeTruthy()
+    check: (o) => expect(o.info.counts.entitySets).toBeGreaterThan(0)
   },
 
   'traffic.list': { valid: () => ({}), invalid: { since: 0 }, check: (o) => expect(o.entries.length).toBeGreaterThan(0) },
@@ -128,7 +142,95 @@ const cases: { [M in MethodName]: Case<M> } = {
     invalid: { id: 'x', reveal: 'yes' },
     check: (o, ctx) => expect(o.url).toBe(`${ctx.server.url}/json`)
   },
-  'traffic.clear': { valid: () => ({}), invalid: { keep: 1 }, check: (o) => expect(o.cleared).toBeGreaterThan(0) }
+  'traffic.clear': { valid: () => ({}), invalid: { keep: 1 }, check: (o) => expect(o.cleared).toBeGreaterThan(0) },
+
+  'collection.list': { valid: async (ctx) => (await collection(ctx), {}), invalid: { all: 1 }, check: (o) => expect(o.collections.some((c) => c.name === 'Router' && c.available)).toBe(true) },
+  'collection.create': { valid: () => ({ dir: join(mkdtempSync(join(tmpdir(), 'orgbench-router-')), 'New'), name: 'New one' }), invalid: { dir: '' }, check: (o) => expect(o).toMatchObject({ name: 'New one', requestCount: 0 }) },
+  'collection.open': { valid: async (ctx) => ({ dir: (await collection(ctx)).dir }), invalid: { dir: 5 }, check: (o) => expect(o.requestCount).toBe(1) },
+  'collection.close': { valid: async (ctx) => ({ dir: (await collection(ctx)).dir }), invalid: {}, check: (o) => expect(o.closed).toBe(true) },
+  'collection.tree': { valid: async (ctx) => ({ dir: (await collection(ctx)).dir }), invalid: { dir: null }, check: (o) => expect(o.root.children[0]).toMatchObject({ kind: 'request', name: 'Who am I' }) },
+  'collection.update': {
+    valid: async (ctx) => ({ dir: (await collection(ctx)).dir, variables: [{ key: 'top', value: '3' }] }),
+    invalid: { dir: '/x', variables: [{ key: '1bad' }] },
+    check: (o) => expect(o.variables).toEqual([{ key: 'top', value: '3', enabled: true }])
+  },
+  'collection.read': { valid: async (ctx) => collection(ctx), invalid: { dir: '/x' }, check: (o) => expect(o).toMatchObject({ request: { name: 'Who am I', auth: { mode: 'inherit' } }, hash: expect.any(String) }) },
+  'collection.save': {
+    valid: async (ctx) => {
+      const { dir, path, hash } = await collection(ctx)
+      return { dir, path, baseHash: hash, request: { name: 'Who am I', method: 'GET', url: '{{webApiUrl}}/WhoAmI()' } }
+    },
+    invalid: { dir: '/x', path: 'a.request.yaml', request: { name: '', method: 'GET', url: '' }, baseHash: null },
+    check: (o) => expect(o.path).toBe('Who am I.request.yaml')
+  },
+  'collection.add': { valid: async (ctx) => ({ dir: (await collection(ctx)).dir, request: { name: 'Second', method: 'GET', url: 'https://x' } }), invalid: { dir: '/x', request: {} }, check: (o) => expect(o.path).toBe('Second.request.yaml') },
+  'collection.newFolder': { valid: async (ctx) => ({ dir: (await collection(ctx)).dir, name: 'Accounts' }), invalid: { dir: '/x', name: '' }, check: (o) => expect(o.path).toBe('Accounts') },
+  'collection.rename': { valid: async (ctx) => ({ ...(await collection(ctx)), name: 'WhoAmI' }), invalid: { dir: '/x', path: 'p', name: '' }, check: (o) => expect(o.path).toBe('WhoAmI.request.yaml') },
+  'collection.move': {
+    valid: async (ctx) => {
+      const { dir, path } = await collection(ctx)
+      await ctx.r.invoke('collection.newFolder', { dir, name: 'F' })
+      return { dir, path, toFolder: 'F' }
+    },
+    invalid: { dir: '/x', path: 'p', toFolder: 'F', index: -1 },
+    check: (o) => expect(o.path).toBe('F/Who am I.request.yaml')
+  },
+  'collection.duplicate': { valid: async (ctx) => collection(ctx), invalid: { dir: '/x' }, check: (o) => expect(o.path).toBe('Who am I (copy).request.yaml') },
+  'collection.delete': { valid: async (ctx) => collection(ctx), invalid: { path: 'x' }, check: (o) => expect(o).toMatchObject({ trash: 'collection', undoToken: expect.any(String) }) },
+  'collection.undoDelete': {
+    valid: async (ctx) => {
+      const { dir, path } = await collection(ctx)
+      return { dir, token: (await ctx.r.invoke('collection.delete', { dir, path })).undoToken! }
+    },
+    invalid: { dir: '/x', token: '' },
+    check: (o) => expect(o.path).toBe('Who am I.request.yaml')
+  },
+  'collection.search': { valid: async (ctx) => ({ query: 'whoami', dir: (await collection(ctx)).dir }), invalid: { query: 1 }, check: (o) => expect(o.hits[0]).toMatchObject({ name: 'Who am I' }) },
+  'collection.import': {
+    valid: () => ({ format: 'postman', text: POSTMAN, dir: join(mkdtempSync(join(tmpdir(), 'orgbench-router-')), 'Imported') }),
+    invalid: { format: 'soap', text: '', dir: '/x' },
+    check: (o) => expect(o).toMatchObject({ name: 'From Postman', requests: 1, folders: 1, warnings: [] })
+  },
+  'collection.export': {
+    valid: async (ctx) => ({ dir: (await collection(ctx)).dir, format: 'postman' }),
+    invalid: { dir: '/x', format: 'insomnia' },
+    check: (o) => expect(JSON.parse(o.text)).toMatchObject({ info: { name: 'Router' }, item: [{ name: 'Who am I', request: { method: 'GET', url: { raw: '{{webApiUrl}}/WhoAmI' } } }] })
+  },
+  'request.fromCurl': {
+    valid: () => ({ command: `curl -H 'Accept: application/json' https://contoso.crm.dynamics.com/api/data/v9.2/WhoAmI` }),
+    invalid: { command: '' },
+    check: (o) => expect(o.request).toMatchObject({ method: 'GET', headers: [{ key: 'Accept', value: 'application/json' }] })
+  },
+  'request.code': {
+    valid: (ctx) => ({ request: { name: 'K', method: 'GET', url: 'https://example.test/?k={{apiKey}}' }, target: 'python', environmentId: ctx.envId }),
+    invalid: { request: {}, target: 'cobol', environmentId: null },
+    check: (o) => {
+      expect(o.code).toContain('os.environ["API_KEY"]')
+      expect(o.code).not.toContain('s3cret-api-key')
+    }
+  },
+  'env.fromPostman': {
+    valid: () => ({ text: JSON.stringify({ name: 'PM', values: [{ key: 'url', value: 'https://pm.crm.dynamics.com', enabled: true }] }) }),
+    invalid: { text: 5 },
+    check: (o) => expect(o.environment).toMatchObject({ name: 'PM', orgUrl: 'https://pm.crm.dynamics.com' })
+  },
+  'history.list': {
+    valid: async (ctx) => {
+      await ctx.r.invoke('request.send', { requestId: 'r-history', environmentId: null, request: { method: 'GET', url: `${ctx.server.url}/json` }, name: 'For history' })
+      return { query: 'for history' }
+    },
+    invalid: { limit: 0 },
+    check: (o) => expect(o.entries[0]).toMatchObject({ name: 'For history', status: 200 })
+  },
+  'history.get': {
+    valid: async (ctx) => {
+      await ctx.r.invoke('request.send', { requestId: 'r-history-get', environmentId: null, request: { method: 'GET', url: `${ctx.server.url}/json` } })
+      return { id: (await ctx.r.invoke('history.list', {})).entries[0]!.id }
+    },
+    invalid: { id: '' },
+    check: (o, ctx) => expect(o).toMatchObject({ url: `${ctx.server.url}/json`, status: 200, response: { body: expect.stringContaining('UserId') } })
+  },
+  'history.clear': { valid: () => ({}), invalid: { all: true }, check: (o) => expect(o.cleared).toBeGreaterThan(0) }
 }
 
 describe('every method of the contract', () => {
@@ -138,7 +240,7 @@ describe('every method of the contract', () => {
     dir = mkdtempSync(join(tmpdir(), 'orgbench-router-'))
     const sb = await startSandbox()
     const server = await startHttpServer()
-    const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: '1.2.3', log: { error: () => undefined } })
+    const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: '1.2.3', log: { error: () => undefined }, trash: 'collection' })
     services.attachSandbox({ info: () => sb.info, reset: () => sb.server.reset() })
     const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, sb.info)
     await services.environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })

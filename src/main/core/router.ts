@@ -3,6 +3,8 @@ import { methods, isMethodName, type MethodName, type MethodInput, type MethodOu
 import { AppError, type Result } from '../../shared/errors'
 import { decodeToken } from './auth/jwt'
 import { pfxToPem } from './tls/pkcs12'
+import { codeFor, exportCollection, importCollection, parseCurl } from './collections/api'
+import { importPostmanEnvironment } from './collections/transfer/postmanEnvironment'
 import type { Services } from './services'
 
 type Handlers = { [M in MethodName]: (input: z.output<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>> }
@@ -79,7 +81,7 @@ function createHandlers(s: Services): Handlers {
     'env.revealSecret': async ({ id, variable }) => ({ value: await s.environments.revealVariable(id, variable) }),
     'env.dismissProblem': async ({ file }) => ({ problems: s.dismissProblem(file) }),
 
-    'request.send': ({ requestId, environmentId, request, auth }) => s.sendRequest(requestId, environmentId, request, auth),
+    'request.send': ({ requestId, environmentId, request, auth, collection, name }) => s.sendRequest(requestId, environmentId, request, auth, {}, { collection, name }),
     'request.cancel': async ({ requestId }) => ({ cancelled: s.cancelRequest(requestId) }),
 
     'auth.signIn': ({ environmentId, signInId }) => s.auth.signIn(environmentId, signInId),
@@ -94,13 +96,50 @@ function createHandlers(s: Services): Handlers {
     'sandbox.info': () => s.sandboxInfo(),
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
 
-    'schema.get': ({ environmentId, refresh }) => s.schema.get(environmentId, { refresh }),
+    'schema.get': ({ environmentId, refresh, signIn }) => s.schema.get(environmentId, { refresh, signIn }),
     'traffic.list': async () => ({ entries: s.traffic.list() }),
     'traffic.get': async ({ id, reveal, whole }) => {
       const entry = whole ? await s.traffic.getWhole(id, reveal) : s.traffic.get(id, reveal)
       if (!entry) throw new AppError('not_found', 'That traffic entry is no longer in the log (it was cleared or dropped as the oldest).')
       return entry
     },
-    'traffic.clear': async () => ({ cleared: s.traffic.clear() })
+    'traffic.clear': async () => ({ cleared: s.traffic.clear() }),
+
+    'collection.list': async () => ({ collections: await s.collections.list() }),
+    'collection.create': ({ dir, name }) => s.collections.create(dir, name),
+    'collection.open': ({ dir }) => s.collections.openDir(dir),
+    'collection.close': async ({ dir }) => ({ closed: await s.collections.close(dir) }),
+    'collection.tree': ({ dir }) => s.collections.tree(dir),
+    'collection.update': async ({ dir, name, variables }) => {
+      const c = await s.collections.get(dir)
+      await c.updateSettings({ name, variables })
+      return c.tree()
+    },
+    'collection.read': async ({ dir, path }) => (await s.collections.get(dir)).read(path),
+    'collection.save': async ({ dir, path, request, baseHash }) => (await s.collections.get(dir)).save(path, request, baseHash),
+    'collection.add': async ({ dir, folder, request }) => (await s.collections.get(dir)).add(folder, request),
+    'collection.newFolder': async ({ dir, parent, name }) => (await s.collections.get(dir)).newFolder(parent, name),
+    'collection.rename': async ({ dir, path, name }) => (await s.collections.get(dir)).rename(path, name),
+    'collection.move': async ({ dir, path, toFolder, index }) => (await s.collections.get(dir)).move(path, toFolder, index),
+    'collection.duplicate': async ({ dir, path }) => (await s.collections.get(dir)).duplicate(path),
+    'collection.delete': async ({ dir, path }) => (await s.collections.get(dir)).delete(path),
+    'collection.undoDelete': async ({ dir, token }) => (await s.collections.get(dir)).undoDelete(token),
+    'collection.search': async ({ query, dir, limit }) => ({ hits: await s.collections.search(query, { dir, limit }) }),
+    'collection.import': ({ format, text, dir }) => importCollection(s, format, text, dir),
+    'collection.export': ({ dir }) => exportCollection(s, dir),
+    'request.fromCurl': async ({ command }) => parseCurl(command),
+    'request.code': (input) => codeFor(s, input),
+    'env.fromPostman': async ({ text, orgUrl }) => {
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch (error) {
+        throw new AppError('invalid_json', `The Postman environment is not valid JSON: ${(error as Error).message}`)
+      }
+      return importPostmanEnvironment(json, orgUrl)
+    },
+    'history.list': ({ query, limit, offset }) => s.history.list({ query, limit, offset }),
+    'history.get': ({ id }) => s.history.get(id),
+    'history.clear': async () => ({ cleared: await s.history.clear() })
   }
 }

@@ -18,6 +18,11 @@ import type { SecretBox } from './ports'
 import { EnvironmentStore } from './store/environments'
 import { SettingsStore } from './store/settings'
 import { sweepTempFiles } from './store/files'
+import type { CollectionChange, HistorySummary } from '../../shared/collections'
+import { CollectionStore } from './collections/store'
+import type { TrashMode } from './collections/trash'
+import { HistoryStore } from './history/history'
+import { recordedSend, type SendOrigin } from './history/record'
 
 export interface Logger {
   error(message: string, error?: unknown): void
@@ -38,6 +43,11 @@ export interface ServiceOptions {
   openBrowser?: (url: string) => Promise<void>
   embeddedSignIn?: ((url: string, redirectPrefix: string, signal: AbortSignal) => Promise<string>) | null
   interactiveTimeoutMs?: number
+  /** Follow external edits of open collections (the app and the harness; not the CLI). */
+  watchCollections?: boolean
+  /** Where deleted collection items go (default: the OS trash, else the collection's .trash folder). */
+  trash?: TrashMode
+  historyCapBytes?: number
 }
 
 type Listener<T> = (payload: T) => void
@@ -68,7 +78,9 @@ export class Services {
   readonly log: Logger
   readonly auth: AuthService
   readonly schema: SchemaService
-  readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string }; 'schema.changed': { environmentId: string } }>()
+  readonly collections: CollectionStore
+  readonly history: HistoryStore
+  readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string }; 'schema.changed': { environmentId: string }; 'collection.changed': CollectionChange; 'history.added': { entry: HistorySummary } }>()
   private readonly inFlight = new Map<string, AbortController>()
   private sandbox: SandboxPort | null = null
 
@@ -98,9 +110,23 @@ export class Services {
     })
     this.schema = new SchemaService({
       dataDir: options.dataDir,
-      send: (environmentId, spec) => this.sendRequest(`schema-${randomUUID()}`, environmentId, spec),
+      send: (environmentId, spec) => this.sendRequest(`schema-${randomUUID()}`, environmentId, spec, undefined, undefined, { history: false }),
       orgUrl: async (environmentId) => (await this.environments.getStored(environmentId)).orgUrl,
+      signedIn: async (environmentId) => (await this.auth.status(environmentId)) !== null,
       onChanged: (environmentId) => this.events.emit('schema.changed', { environmentId }),
+      log: (message, error) => this.log.error(message, error)
+    })
+    this.collections = new CollectionStore({
+      dataDir: options.dataDir,
+      watch: options.watchCollections ?? false,
+      trash: options.trash ?? 'os',
+      onChange: (change) => this.events.emit('collection.changed', change),
+      log: (message, error) => this.log.error(message, error)
+    })
+    this.history = new HistoryStore({
+      file: join(options.dataDir, 'history.jsonl'),
+      ...(options.historyCapBytes ? { capBytes: options.historyCapBytes } : {}),
+      onAdded: (entry) => this.events.emit('history.added', { entry }),
       log: (message, error) => this.log.error(message, error)
     })
   }
@@ -146,15 +172,16 @@ export class Services {
     return this.settings.problem ? [this.settings.problem, ...rest] : rest
   }
 
-  /** Variables, trust and names for sending in an environment (or in none). */
-  async target(environmentId: string | null): Promise<SendTarget> {
-    if (environmentId === null) return { environmentId: null, environmentName: null, caCertificatePem: '', variables: new Map() }
+  /** Variables, trust and names for sending in an environment (or in none); a collection's variables rank below the environment's. */
+  async target(environmentId: string | null, collectionDir?: string | null): Promise<SendTarget> {
+    const collection = collectionDir ? await this.collections.variables(collectionDir) : new Map<string, string>()
+    if (environmentId === null) return { environmentId: null, environmentName: null, caCertificatePem: '', variables: collection }
     const env = await this.environments.getStored(environmentId)
     const builtins = new Map<string, string>([
       [BUILTIN_VARIABLES[0], env.orgUrl],
       [BUILTIN_VARIABLES[1], env.orgUrl + WEB_API_PATH]
     ])
-    const variables = new Map([...builtins, ...(await this.environments.resolveVariables(environmentId))])
+    const variables = new Map([...collection, ...builtins, ...(await this.environments.resolveVariables(environmentId))])
     return { environmentId: env.id, environmentName: env.name, caCertificatePem: env.caCertificatePem, variables }
   }
 
@@ -162,12 +189,18 @@ export class Services {
    * Send a request. With `inherit`, the environment's token is attached (refreshed when it has under five
    * minutes left) unless the request has its own Authorization header; a 401 refreshes it once and retries.
    */
-  async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}): Promise<ResponseView> {
+  async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}, origin: SendOrigin = {}): Promise<ResponseView> {
+    if (origin.history === false) return this.sendOnce(requestId, environmentId, spec, auth, limits, origin)
+    const deps = { history: this.history, traffic: this.traffic, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
+    return recordedSend(deps, spec, auth, origin, () => this.sendOnce(requestId, environmentId, spec, auth, limits, origin))
+  }
+
+  private async sendOnce(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth, limits: { timeoutMs?: number; maxResponseBytes?: number }, origin: SendOrigin): Promise<ResponseView> {
     if (this.inFlight.has(requestId)) throw new AppError('conflict', 'This request is already being sent.')
     const controller = new AbortController()
     this.inFlight.set(requestId, controller)
     try {
-      const [target, settings] = await Promise.all([this.target(environmentId), this.settings.get()])
+      const [target, settings] = await Promise.all([this.target(environmentId, origin.collection?.dir), this.settings.get()])
       const options = { timeoutMs: limits.timeoutMs ?? settings.requestTimeoutMs, maxResponseBytes: limits.maxResponseBytes ?? settings.maxResponseBytes, signal: controller.signal }
       const parsed = RequestSpec.parse(spec)
       const hasOwnAuthorization = parsed.headers.some((h) => h.enabled && h.key.trim().toLowerCase() === 'authorization')
@@ -208,6 +241,6 @@ export class Services {
     for (const c of this.inFlight.values()) c.abort()
     this.traffic.flush()
     await this.executor.close()
-    await Promise.all([this.traffic.close(), this.swept])
+    await Promise.all([this.traffic.close(), this.swept, this.collections.dispose()])
   }
 }

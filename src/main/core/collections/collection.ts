@@ -382,6 +382,11 @@ export class Collection {
     await this.writeOrder(folder, order.filter((n) => n !== baseOf(path)))
   }
 
+  /** The order of a folder's items (names of files and folders), as shown in the tree. */
+  async setOrder(folder: string, order: string[]): Promise<void> {
+    await this.writeOrder(checkItemPath(folder, 'folder'), order)
+  }
+
   private async writeOrder(folder: string, order: string[]): Promise<void> {
     if (folder === '') {
       this.settings = { ...this.settings, order }
