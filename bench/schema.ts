@@ -61,6 +61,7 @@ export async function schemaBench(): Promise<void> {
     const ports = (orgUrl: string) => ({
       dataDir: dir,
       orgUrl: async () => orgUrl,
+      signedIn: async () => true,
       send: async () => {
         throw new Error('offline')
       }

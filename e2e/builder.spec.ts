@@ -1,10 +1,11 @@
 import { expect, test, type SandboxFixture } from './harness'
 
-/** The Sandbox environment with a client-credentials profile: the schema can be downloaded without a person. */
+/** The Sandbox environment with a client-credentials profile, signed in: the app loads the org's schema by itself. */
 async function withAppProfile({ app, info }: SandboxFixture): Promise<string> {
   const list = await app.router.invoke('env.list', {})
   const env = list.environments.find((e) => e.name === 'Sandbox')!
   await app.services.environments.update(env.id, { ...(await app.services.environments.get(env.id)), auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
+  await app.services.auth.signIn(env.id)
   return env.id
 }
 
@@ -79,6 +80,15 @@ for (const theme of ['light', 'dark'] as const) test(`an unknown column and a na
   await page.keyboard.type('&$filter=primarycontactid/', { delay: 10 })
   await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('fullname')
   await app.screenshot(`builder-completion-${theme}`)
+})
+
+test('an environment with no token loads no schema and sends nothing until the user signs in', async ({ sandboxApp }) => {
+  const { app } = sandboxApp
+  const { page } = app
+  await app.open()
+  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'error')
+  await expect(page.getByTestId('schema-status')).toContainText('sign in to load')
+  expect(app.services.traffic.list()).toEqual([])
 })
 
 test('the schema comes from the disk cache after a restart, and Refresh downloads it again', async ({ sandboxApp }) => {

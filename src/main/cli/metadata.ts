@@ -15,7 +15,7 @@ export async function metadata(args: string[], ctx: CommandContext): Promise<num
   if (!values.env || positionals.length) throw new UsageError('Usage: orgbench metadata --env NAME [--json] [--table NAME] [--refresh]')
   const services = await ctx.services()
   const env = await services.environments.find(values.env)
-  const get = () => services.schema.get(env.id, { refresh: Boolean(values.refresh), background: false })
+  const get = () => services.schema.get(env.id, { refresh: Boolean(values.refresh), background: false, signIn: true })
   let loaded: Awaited<ReturnType<typeof get>>
   try {
     loaded = await get()

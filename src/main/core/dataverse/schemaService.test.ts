@@ -30,7 +30,7 @@ describe('the schema of the Sandbox org', () => {
 
   it('downloads $metadata with the environment token, indexes it and answers through the contract', async () => {
     const { router, envId, services } = await setup()
-    const { info, schema } = await router.invoke('schema.get', { environmentId: envId })
+    const { info, schema } = await router.invoke('schema.get', { environmentId: envId, signIn: true })
     expect(info).toMatchObject({ source: 'network', orgUrl: sb.info.orgUrl, csdlBytes: buildCsdl().length })
     expect(info.counts.entitySets).toBeGreaterThanOrEqual(4)
     const view = new SchemaView(schema)
@@ -42,7 +42,7 @@ describe('the schema of the Sandbox org', () => {
 
   it('starts from the disk cache with no download, and offline', async () => {
     const first = await setup()
-    await first.router.invoke('schema.get', { environmentId: first.envId })
+    await first.router.invoke('schema.get', { environmentId: first.envId, signIn: true })
     await first.services.close()
     // A second process on the same data dir, with the org unreachable.
     const second = new Services({ dataDir: first.dir, secretBox: keyFileSecretBox(first.dir), appVersion: 'test', log: quiet })
@@ -64,8 +64,8 @@ describe('the schema of the Sandbox org', () => {
 
   it('refresh downloads again; a corrupt cache file is moved aside and replaced by a download', async () => {
     const { router, envId, services } = await setup()
-    await router.invoke('schema.get', { environmentId: envId })
-    const refreshed = await router.invoke('schema.get', { environmentId: envId, refresh: true })
+    await router.invoke('schema.get', { environmentId: envId, signIn: true })
+    const refreshed = await router.invoke('schema.get', { environmentId: envId, refresh: true, signIn: true })
     expect(refreshed.info.source).toBe('network')
     const file = services.schema.cacheFile(envId)
     writeFileSync(file, '{"orgbench":"schema-cache","schemaVersion":1,"info":{}}')
@@ -85,12 +85,29 @@ describe('the schema of the Sandbox org', () => {
     await expect(other.schema.get(envId)).rejects.toMatchObject({ code: expect.stringMatching(/sign_in_failed|connection_refused|network_error/) })
   })
 
+  it('loading by itself (signIn: false) never signs in or sends anything for an environment with no token; the cache still answers', async () => {
+    const { services, envId, router } = await setup()
+    const before = services.traffic.list().length
+    await expect(router.invoke('schema.get', { environmentId: envId })).rejects.toMatchObject({ code: 'sign_in_required', message: expect.stringMatching(/Sign in to load the org's schema/) })
+    await expect(router.invoke('schema.get', { environmentId: envId, refresh: true })).rejects.toMatchObject({ code: 'sign_in_required' })
+    expect(services.traffic.list().length).toBe(before)
+    // Once signed in, it loads; after a sign-out the cache still answers, with no background check.
+    await services.auth.signIn(envId)
+    expect((await router.invoke('schema.get', { environmentId: envId })).info.source).toBe('network')
+    await services.auth.signOut(envId)
+    const fresh = new Services({ dataDir: services.dataDir, secretBox: keyFileSecretBox(services.dataDir), appVersion: 'test', log: quiet })
+    const cachedCount = fresh.traffic.list().length
+    expect((await createRouter(fresh).invoke('schema.get', { environmentId: envId })).info.source).toBe('disk')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(fresh.traffic.list().length).toBe(cachedCount)
+  })
+
   it('says what to do when not signed in', async () => {
     const dir = tempDir()
     const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: 'test', log: quiet })
     const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, sb.info)
     await services.environments.update(environment.id, { ...environment, auth: { grant: 'none' } })
-    await expect(createRouter(services).invoke('schema.get', { environmentId: environment.id })).rejects.toMatchObject({ code: 'sign_in_required', message: expect.stringMatching(/401.*sign in/) })
+    await expect(createRouter(services).invoke('schema.get', { environmentId: environment.id, signIn: true })).rejects.toMatchObject({ code: 'sign_in_required', message: expect.stringMatching(/401.*sign in/) })
   })
 })
 

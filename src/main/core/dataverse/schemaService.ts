@@ -22,6 +22,8 @@ export interface SchemaPorts {
   /** Send a request as the environment (its token attached), recorded in the traffic log. */
   send(environmentId: string, spec: RequestSpec): Promise<ResponseView>
   orgUrl(environmentId: string): Promise<string>
+  /** The environment has a token now (nothing is downloaded on its own for an environment that has none). */
+  signedIn(environmentId: string): Promise<boolean>
   /** The cached schema was found out of date and replaced in the background. */
   onChanged?(environmentId: string): void
   log?(message: string, error: unknown): void
@@ -53,18 +55,27 @@ export class SchemaService {
     return join(this.ports.dataDir, 'cache', key, 'schema.json')
   }
 
-  /** The schema, downloading it only when there is none yet (or `refresh`). A cached one is checked in the background. */
-  async get(environmentId: string, options: { refresh?: boolean; background?: boolean } = {}): Promise<LoadedSchema> {
+  /**
+   * The schema, downloading it only when there is none yet (or `refresh`). A cached one is checked in the background.
+   * With `signIn: false` (the app loading it on its own) nothing touches the network for an environment that has
+   * no token: no sign-in is started, no request is sent; the cache still answers.
+   */
+  async get(environmentId: string, options: { refresh?: boolean; background?: boolean; signIn?: boolean } = {}): Promise<LoadedSchema> {
     const orgUrl = await this.ports.orgUrl(environmentId)
-    if (options.refresh) return this.download(environmentId, orgUrl)
+    const mayUseNetwork = async () => options.signIn !== false || (await this.ports.signedIn(environmentId))
+    if (options.refresh) {
+      if (!(await mayUseNetwork())) throw notSignedIn()
+      return this.download(environmentId, orgUrl)
+    }
     const inMemory = this.memory.get(environmentId)
     if (inMemory && inMemory.info.orgUrl === orgUrl) return { ...inMemory, info: { ...inMemory.info, source: 'memory' } }
     const cached = await this.readCache(environmentId, orgUrl)
     if (cached) {
       this.memory.set(environmentId, cached)
-      if (options.background !== false) void this.checkForChanges(environmentId).catch((error) => this.ports.log?.('schema check failed', error))
+      if (options.background !== false && (await mayUseNetwork())) void this.checkForChanges(environmentId).catch((error) => this.ports.log?.('schema check failed', error))
       return cached
     }
+    if (!(await mayUseNetwork())) throw notSignedIn()
     return this.download(environmentId, orgUrl)
   }
 
@@ -158,6 +169,10 @@ export class SchemaService {
       return null
     }
   }
+}
+
+function notSignedIn(): AppError {
+  return new AppError('sign_in_required', "Sign in to load the org's schema: completion, the query builder and the action forms use it.")
 }
 
 export function countsOf(index: Pick<SchemaIndex, 'entitySets' | 'entityTypes' | 'operations'>): SchemaInfo['counts'] {

@@ -21,6 +21,10 @@ export const useSchemaStore = defineStore('schema', () => {
   const views = shallowRef<Record<string, SchemaView>>({})
   const inFlight = new Map<string, Promise<void>>()
 
+  /**
+   * `refresh` (the user asked): download again, signing in if the grant needs no one. Otherwise the cache answers,
+   * and an environment with no token is left alone (no sign-in, no request) until the user signs in.
+   */
   function load(environmentId: string, refresh = false): Promise<void> {
     const running = inFlight.get(environmentId)
     if (running && !refresh) return running
@@ -28,7 +32,7 @@ export const useSchemaStore = defineStore('schema', () => {
     states.value = { ...states.value, [environmentId]: { status: 'loading', info: previous?.info ?? null, error: null } }
     const work = (async () => {
       try {
-        const { info, schema } = await api.call('schema.get', { environmentId, refresh })
+        const { info, schema } = await api.call('schema.get', { environmentId, refresh, signIn: refresh })
         views.value = { ...views.value, [environmentId]: new SchemaView(schema) }
         states.value = { ...states.value, [environmentId]: { status: 'ready', info, error: null } }
       } catch (error) {

@@ -66,7 +66,7 @@ export function odataUrlLanguage(schema: () => SchemaView | null): Extension {
         ...(o.boost !== undefined ? { boost: o.boost } : {}),
         apply: o.snippet ? snippet(o.snippet) : (o.apply ?? o.label)
       })),
-      validFor: /^[\w.$@/]*$/
+      validFor: /^[\w.$@]*$/
     }
   }
   return [
