@@ -23,6 +23,9 @@ Usage:
   orgbench [--data-dir DIR] login --env NAME [--grant G] [overrides]
   orgbench [--data-dir DIR] token --env NAME [--json] [--non-interactive] [--force-refresh] [--grant G] [overrides]
   orgbench [--data-dir DIR] logout --env NAME
+  orgbench [--data-dir DIR] collection import FILE --to DIR [--format postman|curl]
+  orgbench [--data-dir DIR] collection export DIR [--format postman] [-o FILE]
+  orgbench [--data-dir DIR] run DIR|FILE [--env NAME] [--timeout MS] [--bail]
 
 Options:
   --data-dir DIR   where environments and tokens live (default: ${defaultDataDir}; or ORGBENCH_DATA_DIR)
@@ -125,6 +128,32 @@ ${OVERRIDES}
   are neither used nor replaced.
 
 Exit 0 with a token, 2 when no token could be had (the reason, and for AADSTS errors the fix, on stderr).`,
+  collection: `orgbench collection — bring collections in and take them out
+
+Usage:
+  orgbench collection import FILE|- --to DIR [--format postman|curl]
+        a Postman collection v2.1 (or a curl command) into DIR, a new or empty folder: one .request.yaml file per
+        request, folders as folders, the collection's variables in orgbench-collection.yaml. What does not map
+        (scripts, an auth type OrgBench does not have, file bodies) is listed on stderr; a literal credential
+        becomes a {{variable}} to define in your environment.
+  orgbench collection export DIR [--format postman] [-o FILE]
+        the collection in DIR as a Postman collection v2.1 (standard output, or FILE written atomically).
+        Requests that use the environment's token get Postman's bearer auth with {{accessToken}}.
+
+The collection opens in the app too. ${EXIT_CODES}`,
+  run: `orgbench run — send a collection's requests in order (a small runner for CI)
+
+Usage:
+  orgbench run DIR|FILE [--env NAME] [--timeout MS] [--bail]
+
+  DIR is a collection's folder (its requests in the order of its tree), FILE one .request.yaml file.
+  -e, --env NAME   the environment: its variables (above the collection's), its CA, its token
+  --timeout MS     give up on a request after MS milliseconds (default: the app's setting, 30000)
+  --bail           stop at the first failure
+
+Prints one line per request on stdout: status (or ERR), time, method, path; a total on stderr. Every send is in
+the history, as the app's are. A grant that needs no one (client credentials, password) signs in by itself.
+Exit 0 when every request answered 2xx, 1 when any did not or failed, 2 for usage or sign-in errors.`,
   logout: `orgbench logout — forget an environment's tokens
 
 Usage:

@@ -22,7 +22,9 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   sandbox: async () => (await import('./sandbox')).sandbox,
   login: async () => (await import('./auth')).login,
   token: async () => (await import('./auth')).token,
-  logout: async () => (await import('./auth')).logout
+  logout: async () => (await import('./auth')).logout,
+  collection: async () => (await import('./collection')).collection,
+  run: async () => (await import('./run')).run
 }
 
 function isCommand(name: string): name is CommandName {

@@ -191,7 +191,7 @@ export class Services {
    */
   async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}, origin: SendOrigin = {}): Promise<ResponseView> {
     if (origin.history === false) return this.sendOnce(requestId, environmentId, spec, auth, limits, origin)
-    const deps = { history: this.history, traffic: this.traffic, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
+    const deps = { history: this.history, traffic: this.traffic, environments: this.environments, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
     return recordedSend(deps, spec, auth, origin, () => this.sendOnce(requestId, environmentId, spec, auth, limits, origin))
   }
 

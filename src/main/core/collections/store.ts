@@ -173,9 +173,13 @@ export class CollectionStore {
     return (await this.get(dir)).tree()
   }
 
-  /** Collection variables by name, enabled ones only. */
+  /** Collection variables by name, enabled ones only; none when the folder is gone (a tab outlives its file). */
   async variables(dir: string): Promise<Map<string, string>> {
-    const c = await this.get(dir)
+    const c = await this.get(dir).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return null
+      throw error
+    })
+    if (!c) return new Map()
     return new Map(c.variables.filter((v) => v.enabled).map((v) => [v.key, v.value]))
   }
 

@@ -1,7 +1,9 @@
 /** Wraps a send so that it lands in the history: the answer, or a network failure (not a mistake caught before sending). */
 import { AppError } from '../../../shared/errors'
 import { RequestSpec, type ResponseView } from '../../../shared/http'
+import { isSecretHeader, maskValue, SECRET_FIELDS } from '../capture/redact'
 import type { TrafficLog } from '../capture/trafficLog'
+import type { EnvironmentStore } from '../store/environments'
 import type { SendTarget } from '../http/executor'
 import { historyInput, type SendFacts } from './fromSend'
 import type { HistoryStore } from './history'
@@ -20,7 +22,54 @@ export interface RecordDeps {
   history: HistoryStore
   traffic: TrafficLog
   target: () => Promise<SendTarget>
+  environments: EnvironmentStore
   log: (message: string, error?: unknown) => void
+}
+
+/**
+ * The values that must not reach the history file wherever they appear (an echoed URL, a body, a header): the
+ * environment's secret variables and the credentials in the headers as sent.
+ */
+async function knownSecrets(deps: RecordDeps, environmentId: string | null, entryId: string | null): Promise<string[]> {
+  const values: string[] = []
+  if (environmentId) {
+    const env = await deps.environments.getStored(environmentId)
+    const resolved = await deps.environments.resolveVariables(environmentId)
+    for (const v of env.variables) if (v.secret) values.push(resolved.get(v.key) ?? '')
+  }
+  const raw = entryId ? deps.traffic.get(entryId, true) : null
+  for (const [k, v] of raw?.requestHeaders ?? []) if (isSecretHeader(k)) values.push(v, v.replace(/^\S+\s+/, ''))
+  if (raw) {
+    try {
+      for (const [k, v] of new URL(raw.url).searchParams) if (SECRET_FIELDS.has(k)) values.push(v)
+    } catch {
+      // Not a URL: nothing in it to collect.
+    }
+    const body = raw.requestBody?.encoding === 'utf8' ? raw.requestBody.text : ''
+    if (body) {
+      let fields: [string, unknown][] = []
+      try {
+        const json: unknown = JSON.parse(body)
+        if (json && typeof json === 'object' && !Array.isArray(json)) fields = Object.entries(json)
+      } catch {
+        fields = [...new URLSearchParams(body)]
+      }
+      for (const [k, v] of fields) if (SECRET_FIELDS.has(k) && typeof v === 'string') values.push(v)
+    }
+  }
+  return [...new Set(values.filter((v) => v.length >= 6))].sort((a, b) => b.length - a.length)
+}
+
+/** Every occurrence of a known secret (as it is, JSON-escaped or percent-encoded) masked, in every field. */
+export function maskKnown<T>(value: T, secrets: string[]): T {
+  if (!secrets.length) return value
+  let text = JSON.stringify(value)
+  for (const secret of secrets) {
+    for (const form of new Set([JSON.stringify(secret).slice(1, -1), JSON.stringify(encodeURIComponent(secret)).slice(1, -1)])) {
+      text = text.split(form).join(JSON.stringify(maskValue(secret)).slice(1, -1))
+    }
+  }
+  return JSON.parse(text) as T
 }
 
 export async function recordedSend(deps: RecordDeps, spec: unknown, auth: SendFacts['auth'], origin: SendOrigin, send: () => Promise<ResponseView>): Promise<ResponseView> {
@@ -44,7 +93,8 @@ export async function recordedSend(deps: RecordDeps, spec: unknown, auth: SendFa
         error,
         ms: performance.now() - t0
       }
-      await deps.history.record(historyInput(facts))
+      const secrets = await knownSecrets(deps, target.environmentId, response?.entryId ?? null)
+      await deps.history.record(maskKnown(historyInput(facts), secrets))
     } catch (e) {
       deps.log('A send could not be written to the history', e)
     }
