@@ -159,7 +159,7 @@ export function parseFilter(text: string, type: EntityTypeIndex, schema: SchemaV
     if (fn && peek()?.type === '(') return isQueryFunction(fn[1]!) ? dataverseFunction(fn[1]!) : { reason: `${fn[1]} is not one of Dataverse's query functions.` }
     if (peek()?.type === '(') {
       if (/\/(any|all)$/i.test(head.text)) return { reason: 'conditions on related rows (any / all) are not shown by the builder.' }
-      return { reason: `${head.text}() is not a function the builder offers; ${GENERIC}` }
+      return { reason: `${head.text}() is not a function the builder offers.` }
     }
     return comparison(head.text)
   }

@@ -28,7 +28,8 @@ function writeNode(node: FilterNode): string {
 }
 
 export function isComplete(c: FilterCondition): boolean {
-  if (!c.column.trim()) return false
+  // A lookup chosen without its column yet (`primarycontactid/`) waits too.
+  if (!c.column.trim() || c.column.endsWith('/')) return false
   const fn = queryFunction(c.operator)
   if (fn) {
     if (fn.shape === 'property') return true

@@ -90,21 +90,49 @@ export function emptyExpand(navigation: string): ExpandItem {
   return { navigation, columns: [], filter: emptyGroup(), orderby: [], top: null, raw: [] }
 }
 
-/** Every part of the model the builder keeps as written, in words: "which part, and why". */
-export function unsupportedParts(model: QueryModel): string[] {
-  const out: string[] = []
-  if (model.rest !== null) out.push(model.root ? `${model.rest.split('?')[0]} — is not a query on a table; the builder shows queries on a table such as accounts.` : 'This is not a Web API URL — the builder reads URLs that start with {{webApiUrl}}/ or …/api/data/v9.2/.')
+export interface UnsupportedPart {
+  /** The text kept as written. */
+  part: string
+  /** Where it is, when that is not the query itself: `$filter`, `$expand=primarycontactid`. */
+  where: string
+  reason: string
+}
+
+/** Every part of the model the builder keeps as written: which part, where, and why. */
+export function unsupportedItems(model: QueryModel): UnsupportedPart[] {
+  const out: UnsupportedPart[] = []
+  if (model.rest !== null) {
+    if (model.root) out.push({ part: model.rest.split('?')[0]!, where: '', reason: 'is not a query on a table; the builder shows queries on a table such as accounts.' })
+    else out.push({ part: model.rest, where: '', reason: 'is not a Web API URL; the builder reads URLs that start with {{webApiUrl}}/ or …/api/data/v9.2/.' })
+  }
   const filterParts = (group: FilterGroup, where: string) => {
     for (const node of group.children) {
-      if (node.kind === 'raw') out.push(`${node.text} — in ${where}: ${node.reason}`)
+      if (node.kind === 'raw') out.push({ part: node.text, where, reason: node.reason })
       else if (node.kind === 'group') filterParts(node, where)
     }
   }
   filterParts(model.filter, '$filter')
   for (const item of model.expand) {
     filterParts(item.filter, `$expand=${item.navigation}($filter)`)
-    for (const r of item.raw) out.push(`${r.text} — in $expand=${item.navigation}: ${r.reason}`)
+    for (const r of item.raw) out.push({ part: r.text, where: `$expand=${item.navigation}`, reason: r.reason })
   }
-  for (const r of model.raw) out.push(`${r.text} — ${r.reason}`)
+  for (const r of model.raw) out.push({ part: r.text, where: '', reason: r.reason })
   return out
+}
+
+/** The same, one sentence each: `tolower(name) eq 'a' — in $filter: tolower() is not…`. */
+export function unsupportedParts(model: QueryModel): string[] {
+  return unsupportedItems(model).map((u) => `${u.part} — ${u.where ? `in ${u.where}: ` : ''}${u.reason}`)
+}
+
+/** Options that belong to a table's columns: a new table starts without them. */
+const TABLE_OPTIONS = new Set(['$select', '$filter', '$expand', '$orderby', '$apply'])
+
+/**
+ * The query on another table: its columns, filter, expand and order go (they name the old table's columns);
+ * top, count and options that do not name columns stay. A URL that was not a table query starts afresh.
+ */
+export function withTable(model: QueryModel, table: string): QueryModel {
+  if (model.rest !== null) return { ...emptyModel(model.root || DEFAULT_ROOT), table }
+  return { ...emptyModel(model.root), table, top: model.top, count: model.count, raw: model.raw.filter((r) => !TABLE_OPTIONS.has(r.name)) }
 }

@@ -10,6 +10,8 @@ export type ValueKind = 'text' | 'number' | 'boolean' | 'guid' | 'date' | 'datet
 export interface OperatorInfo {
   value: string
   label: string
+  /** What a query function matches, in a few words. */
+  detail?: string
   /** none: `eq null`, `Today`; one; two: fiscal period and year; list: `In`, `Between`. */
   arity: 'none' | 'one' | 'two' | 'list'
   /** The kind of the values, when it is not the column's own (a number of days for LastXDays). */
@@ -94,7 +96,7 @@ function functionInfo(f: QueryFunction): OperatorInfo {
   if (f.shape === 'two' || /X\w+$|^InFiscal(Year|Period)$/.test(f.name)) valueKind = 'number'
   else if (/^On/.test(f.name)) valueKind = 'date'
   else if (HIERARCHY_FUNCTION.test(f.name)) valueKind = 'guid'
-  return { value: f.name, label: `${f.name} — ${f.summary}`, arity, ...(valueKind ? { valueKind } : {}) }
+  return { value: f.name, label: f.name, detail: f.summary, arity, ...(valueKind ? { valueKind } : {}) }
 }
 
 /** Everything the builder can show for a column of this Edm type, most used first. */

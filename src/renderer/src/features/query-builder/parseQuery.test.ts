@@ -3,7 +3,7 @@ import { packSchema, SchemaView } from '@shared/schema'
 import { parseCsdl } from '../../../../main/core/dataverse/csdl'
 import { buildCsdl } from '../../../../main/sandbox/webapi/csdl'
 import { buildQuery } from './buildQuery'
-import { emptyExpand, emptyGroup, emptyModel, type FilterCondition, type FilterNode, type QueryModel } from './model'
+import { emptyExpand, emptyGroup, emptyModel, unsupportedItems, withTable, type FilterCondition, type FilterNode, type QueryModel } from './model'
 import { parseQuery } from './parseQuery'
 
 const schema = new SchemaView(packSchema(parseCsdl(buildCsdl())))
@@ -235,7 +235,7 @@ describe('what the builder cannot show is kept and written back', () => {
       [`${ROOT}accounts(00000000-0000-0000-0000-000000000001)?$select=name`, 'accounts(00000000-0000-0000-0000-000000000001) — is not a query on a table'],
       [`${ROOT}WhoAmI`, 'WhoAmI — is not a query on a table'],
       [`${ROOT}acounts?$select=name`, 'acounts — is not a query on a table'],
-      ['https://login.microsoftonline.com/common/oauth2/v2.0/token', 'This is not a Web API URL']
+      ['https://login.microsoftonline.com/common/oauth2/v2.0/token', 'token — is not a Web API URL']
     ] as const) {
       const { model: m, unsupported } = parse(url)
       expect(m.table).toBe('')
@@ -258,5 +258,23 @@ describe('what the builder cannot show is kept and written back', () => {
     expect(parse(ROOT).model).toEqual(emptyModel())
     expect(parse(`${ROOT}accounts?`).model).toEqual(model({}))
     expect(parse(`${ROOT}accounts?$select=name,&$orderby=name asc`).model).toMatchObject({ columns: ['name'], orderby: [{ column: 'name', desc: false }] })
+  })
+})
+
+describe('choosing another table', () => {
+  it('drops what names the old table’s columns and keeps top, count and other options', () => {
+    const { model: m } = parse(`${ROOT}accounts?$select=name&$filter=statecode eq 0&$expand=primarycontactid&$orderby=name&$top=5&$count=true&$apply=groupby((name))&@p1=1`)
+    expect(buildQuery(withTable(m, 'contacts'))).toBe(`${ROOT}contacts?$top=5&$count=true&@p1=1`)
+  })
+
+  it('starts a query in place of a URL that was not one, on the Web API root', () => {
+    expect(buildQuery(withTable(parse(`${ROOT}WhoAmI`).model, 'accounts'))).toBe(`${ROOT}accounts`)
+    expect(buildQuery(withTable(parse('https://example.com/x?y=1').model, 'accounts'))).toBe(`${ROOT}accounts`)
+    expect(buildQuery(withTable(parse('https://contoso.crm.dynamics.com/api/data/v9.2/WhoAmI').model, 'accounts'))).toBe('https://contoso.crm.dynamics.com/api/data/v9.2/accounts')
+  })
+
+  it('lists what it keeps with where it is, for the panel', () => {
+    const { model: m } = parse(`${ROOT}accounts?$filter=tolower(name) eq 'a'&$expand=primarycontactid($expand=createdby)`)
+    expect(unsupportedItems(m).map((u) => [u.part, u.where])).toEqual([["tolower(name) eq 'a'", '$filter'], ['$expand=createdby', '$expand=primarycontactid']])
   })
 })
