@@ -68,9 +68,9 @@ describe('code generation', () => {
 
   it('runs the generated bash curl through a real shell: the program gets the exact arguments', async () => {
     const dir = tempDir()
-    const code = generateCode('curl-bash', request, ctx(), { attachToken: true }).code.replace(/^curl /m, `printf '%s\\n' `)
+    const code = generateCode('curl-bash', request, ctx(), { attachToken: true }).code.replace(/^curl /m, `printf '%s\\0' `)
     const out = await new Promise<string>((resolve, reject) => execFile('bash', ['-c', code], { cwd: dir, env: { PATH: process.env.PATH, TOKEN: 'T0K', API_KEY: "k3y'with\"quotes$`" } }, (e, stdout) => (e ? reject(e) : resolve(stdout))))
-    expect(out.split('\n')).toEqual(['-X', 'POST', `https://contoso.crm.dynamics.com/api/data/v9.2/accounts?key=k3y'with"quotes$\``, '-H', 'Content-Type: application/json', '-H', `X-Key: k3y'with"quotes$\``, '-H', 'Authorization: Bearer T0K', '--data-binary', '{\n  "name": "O\'Neil \\"Q\\" $HOME `x`"\n}', ''])
+    expect(out.split('\0')).toEqual(['-X', 'POST', `https://contoso.crm.dynamics.com/api/data/v9.2/accounts?key=k3y'with"quotes$\``, '-H', 'Content-Type: application/json', '-H', `X-Key: k3y'with"quotes$\``, '-H', 'Authorization: Bearer T0K', '--data-binary', '{\n  "name": "O\'Neil \\"Q\\" $HOME `x`"\n}', ''])
   })
 })
 
