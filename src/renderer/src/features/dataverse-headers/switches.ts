@@ -74,9 +74,9 @@ export const HEADER_SWITCHES: readonly HeaderSwitch[] = [
     input: {
       kind: 'choice',
       options: [
-        { label: 'Synchronous and asynchronous', value: 'CustomSync,CustomAsync' },
-        { label: 'Synchronous only', value: 'CustomSync' },
-        { label: 'Asynchronous only', value: 'CustomAsync' }
+        { label: 'Sync and async', value: 'CustomSync,CustomAsync' },
+        { label: 'Sync only (CustomSync)', value: 'CustomSync' },
+        { label: 'Async only (CustomAsync)', value: 'CustomAsync' }
       ]
     },
     means: anyValue,
