@@ -35,6 +35,8 @@ async function typeUrl(page: Page, text: string): Promise<void> {
 const QUERY = "{{webApiUrl}}/accounts?$select=name,revenue&$filter=revenue gt 1000000 and statecode eq 0&$expand=primarycontactid($select=fullname)&$orderby=name"
 
 test('builds the query from the issue with pickers only, the URL bar shows it, and it returns rows', async ({ sandboxApp }) => {
+  // Twenty-odd picks, each waiting on a menu: longer than the default 30 s on a busy two-core machine.
+  test.slow()
   await withAppProfile(sandboxApp)
   const { app } = sandboxApp
   const { page } = app
