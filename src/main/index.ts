@@ -50,6 +50,7 @@ async function start(): Promise<void> {
   services.events.on('schema.changed', (p) => emit('schema.changed', p))
   services.events.on('collection.changed', (p) => emit('collection.changed', p))
   services.events.on('history.added', (p) => emit('history.added', p))
+  void services.history.warm()
 
   window.once('ready-to-show', () => window.show())
   app.on('second-instance', () => {

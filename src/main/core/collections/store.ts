@@ -11,7 +11,7 @@ import { formatJson, readJsonValidated, writeFileAtomic } from '../store/files'
 import { Collection } from './collection'
 import { COLLECTION_FILE, FOLDER_FILE, parseCollectionFile, REQUEST_SUFFIX } from './format'
 import { parentOf } from './names'
-import { ignoredName } from './scan'
+import { ignoredName, type Entry } from './scan'
 import type { TrashMode } from './trash'
 import { watchFolder, type Watch } from './watcher'
 
@@ -213,7 +213,7 @@ const haystacks = new WeakMap<object, string>()
 export function searchEntries(collections: Collection[], query: string, limit: number): SearchHit[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean)
   const first = words[0] ?? ''
-  const hits: { hit: SearchHit; rank: number }[] = []
+  const hits: { dir: string; path: string; e: Entry; rank: number; key: string }[] = []
   for (const c of collections) {
     for (const [path, e] of c.entries) {
       let hay = haystacks.get(e)
@@ -223,9 +223,9 @@ export function searchEntries(collections: Collection[], query: string, limit: n
       }
       if (!words.every((w) => hay.includes(w))) continue
       const rank = hay.startsWith(first) ? 0 : hay.indexOf(first) < e.name.length ? 1 : 2
-      hits.push({ hit: { dir: c.dir, path, name: e.name, method: e.method, url: e.url }, rank })
+      hits.push({ dir: c.dir, path, e, rank, key: hay })
     }
   }
-  hits.sort((a, b) => a.rank - b.rank || a.hit.name.localeCompare(b.hit.name))
-  return hits.slice(0, limit).map((h) => h.hit)
+  hits.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return hits.slice(0, limit).map((h) => ({ dir: h.dir, path: h.path, name: h.e.name, method: h.e.method, url: h.e.url }))
 }

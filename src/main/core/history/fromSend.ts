@@ -7,8 +7,10 @@ import { redactUrl } from '../capture/redact'
 import { scrubSecrets } from '../collections/secrets'
 import type { HistoryInput } from './history'
 
-/** Bodies (request and response) are kept up to this many characters. */
+/** The request body is kept up to this many characters (enough to send it again)… */
 export const HISTORY_BODY_LIMIT = 32 * 1024
+/** …the response's up to this many (a preview: the traffic log has the whole of it while the app runs). */
+export const HISTORY_RESPONSE_LIMIT = 8 * 1024
 
 export interface SendFacts {
   spec: RequestSpecData
@@ -42,7 +44,7 @@ export function historyInput(f: SendFacts, bodyLimit = HISTORY_BODY_LIMIT): Hist
     ? {
         headers: f.traffic.responseHeaders,
         ...(() => {
-          const b = responseBody && responseBody.encoding === 'utf8' ? cut(responseBody.text, bodyLimit) : { text: '', truncated: Boolean(responseBody?.size) }
+          const b = responseBody && responseBody.encoding === 'utf8' ? cut(responseBody.text, Math.min(bodyLimit, HISTORY_RESPONSE_LIMIT)) : { text: '', truncated: Boolean(responseBody?.size) }
           return { body: b.text, truncated: b.truncated || Boolean(responseBody?.truncated) }
         })(),
         contentType: responseBody?.contentType ?? ''

@@ -12,6 +12,8 @@ import { AppError } from '../../../shared/errors'
 import { writeFileAtomic } from '../store/files'
 
 export const HISTORY_VERSION = 1
+/** About 100,000 typical sends. */
+export const HISTORY_CAP_BYTES = 128 * 1024 * 1024
 const DETAIL = Buffer.from(',"detail":')
 
 export interface HistoryOptions {
@@ -23,10 +25,15 @@ export interface HistoryOptions {
 }
 
 interface Indexed {
-  summary: HistorySummary
+  id: string
   offset: number
   length: number
+  /** Bytes of the summary part (up to `,"detail":`). */
+  head: number
+  /** The summary part, lower-cased: what a search looks in. */
   hay: string
+  /** Parsed when first shown (opening 100,000 sends parses none of them). */
+  summary: HistorySummary | null
 }
 
 export type HistoryInput = Omit<HistoryEntry, 'id'>
@@ -41,7 +48,12 @@ export class HistoryStore {
   private readonly cap: number
 
   constructor(private readonly options: HistoryOptions) {
-    this.cap = options.capBytes ?? 64 * 1024 * 1024
+    this.cap = options.capBytes ?? HISTORY_CAP_BYTES
+  }
+
+  /** Reads the index now (the app does at start, so that the History panel opens at once). */
+  async warm(): Promise<void> {
+    await this.load().catch((error) => this.options.log?.('The history could not be read', error))
   }
 
   private async load(): Promise<Indexed[]> {
@@ -60,10 +72,10 @@ export class HistoryStore {
     while (start < buf.length) {
       let end = buf.indexOf(10, start)
       if (end < 0) end = buf.length
-      const item = summaryAt(buf, start, end)
+      const item = indexAt(buf, start, end)
       if (item) {
         index.push(item)
-        this.byId.set(item.summary.id, item)
+        this.byId.set(item.id, item)
       } else if (end > start) this.skipped++
       start = end + 1
     }
@@ -87,12 +99,11 @@ export class HistoryStore {
       return this.append(input)
     }
     const entry = HistoryEntry.parse({ ...input, id: randomUUID() })
-    const { request, sentHeaders, response, environmentId, collection, ...summary } = entry
-    const head = JSON.stringify({ v: HISTORY_VERSION, ...summary })
-    const line = `${head.slice(0, -1)},"detail":${JSON.stringify({ environmentId, collection, request, sentHeaders, response })}}\n`
+    const { summary, line } = historyLine(entry)
     const bytes = Buffer.from(line)
     await fs.appendFile(this.options.file, bytes, { mode: 0o600 })
-    const item: Indexed = { summary, offset: this.size, length: bytes.length - 1, hay: hayOf(summary) }
+    const head = Buffer.byteLength(line.slice(0, line.indexOf(',"detail":')))
+    const item: Indexed = { id: summary.id, offset: this.size, length: bytes.length - 1, head, hay: line.slice(0, line.indexOf(',"detail":')).toLowerCase(), summary }
     index.push(item)
     this.byId.set(summary.id, item)
     this.size += bytes.length
@@ -111,7 +122,7 @@ export class HistoryStore {
     await writeFileAtomic(this.options.file, buf.subarray(cut))
     const index = this.index ?? []
     const kept = index.filter((i) => i.offset >= cut)
-    for (const i of index) if (i.offset < cut) this.byId.delete(i.summary.id)
+    for (const i of index) if (i.offset < cut) this.byId.delete(i.id)
     for (const i of kept) i.offset -= cut
     this.index = kept
     this.size = buf.length - cut
@@ -124,15 +135,37 @@ export class HistoryStore {
     const words = (options.query ?? '').toLowerCase().split(/\s+/).filter(Boolean)
     const limit = options.limit ?? 200
     const offset = options.offset ?? 0
-    const entries: HistorySummary[] = []
+    const page: Indexed[] = []
     let total = 0
     for (let i = index.length - 1; i >= 0; i--) {
       const item = index[i]!
       if (words.length && !words.every((w) => item.hay.includes(w))) continue
-      if (total >= offset && entries.length < limit) entries.push(item.summary)
+      if (total >= offset && page.length < limit) page.push(item)
       total++
     }
-    return { entries, total }
+    await this.summarize(page.filter((i) => i.summary === null))
+    const entries = page.map((i) => i.summary).filter((s): s is HistorySummary => s !== null)
+    return { entries, total: total - (page.length - entries.length) }
+  }
+
+  /** Reads and parses the summary part of these lines from the file. */
+  private async summarize(items: Indexed[]): Promise<void> {
+    if (!items.length) return
+    const handle = await fs.open(this.options.file, 'r')
+    try {
+      for (const item of items) {
+        const buf = Buffer.alloc(item.head)
+        await handle.read(buf, 0, item.head, item.offset)
+        item.summary = parseSummary(buf.toString('utf8'))
+        if (!item.summary) {
+          this.byId.delete(item.id)
+          this.index = (this.index ?? []).filter((i) => i !== item)
+          this.skipped++
+        }
+      }
+    } finally {
+      await handle.close()
+    }
   }
 
   async get(id: string): Promise<HistoryEntry> {
@@ -173,18 +206,36 @@ export class HistoryStore {
   }
 }
 
-function hayOf(s: HistorySummary): string {
-  return `${s.method} ${s.url}\n${s.name}\n${s.status ?? 'error'}\n${s.environmentName ?? ''}`.toLowerCase()
+/** One line of history.jsonl: the summary's fields first, then `"detail"`. */
+export function historyLine(entry: HistoryEntry): { summary: HistorySummary; line: string } {
+  const { request, sentHeaders, response, environmentId, collection, ...summary } = entry
+  const head = JSON.stringify({ v: HISTORY_VERSION, ...summary })
+  return { summary, line: `${head.slice(0, -1)},"detail":${JSON.stringify({ environmentId, collection, request, sentHeaders, response })}}\n` }
 }
 
-function summaryAt(buf: Buffer, start: number, end: number): Indexed | null {
+const ID_PREFIX = Buffer.from('{"v":1,"id":"')
+
+/** A line's place, id and search text, without parsing it; null for a line that is not ours (it stays in the file). */
+function indexAt(buf: Buffer, start: number, end: number): Indexed | null {
   const at = buf.indexOf(DETAIL, start)
-  if (at < 0 || at > end) return null
+  if (at < 0 || at > end || buf.compare(ID_PREFIX, 0, ID_PREFIX.length, start, start + ID_PREFIX.length) !== 0) return null
+  const idEnd = buf.indexOf(34, start + ID_PREFIX.length)
+  if (idEnd < 0 || idEnd > at) return null
+  return {
+    id: buf.toString('latin1', start + ID_PREFIX.length, idEnd),
+    offset: start,
+    length: end - start,
+    head: at - start,
+    hay: buf.toString('utf8', start, at).toLowerCase(),
+    summary: null
+  }
+}
+
+function parseSummary(head: string): HistorySummary | null {
   try {
-    const s = JSON.parse(buf.toString('utf8', start, at) + '}') as HistorySummary & { v?: unknown }
+    const s = JSON.parse(head + '}') as HistorySummary & { v?: unknown }
     if (s.v !== HISTORY_VERSION || typeof s.id !== 'string' || typeof s.url !== 'string' || typeof s.method !== 'string') return null
-    const summary: HistorySummary = { id: s.id, at: s.at, method: s.method, url: s.url, name: s.name ?? '', status: s.status ?? null, ms: s.ms ?? 0, size: s.size ?? 0, environmentName: s.environmentName ?? null, error: s.error ?? null }
-    return { summary, offset: start, length: end - start, hay: hayOf(summary) }
+    return { id: s.id, at: s.at, method: s.method, url: s.url, name: s.name ?? '', status: s.status ?? null, ms: s.ms ?? 0, size: s.size ?? 0, environmentName: s.environmentName ?? null, error: s.error ?? null }
   } catch {
     return null
   }
