@@ -19,20 +19,23 @@ export interface CatalogEntry {
   returns: string | null
 }
 
+/** Read from the packed index (no table is unpacked for this: a real org has hundreds of bound operations). */
 export function catalog(schema: SchemaView): CatalogEntry[] {
-  const entries = schema.operations.map((op) => entry(op, schema))
+  const sets = new Map(schema.packed.entityTypes.map((t) => [t.name, t.entitySet]))
+  const entries = schema.operations.map((op) => entry(op, sets))
   const seen = new Set<string>()
+  const order = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)
   return entries
     .filter((e) => !seen.has(e.id) && seen.add(e.id))
-    .sort((a, b) => Number(a.table !== null) - Number(b.table !== null) || a.operation.name.localeCompare(b.operation.name) || (a.table ?? '').localeCompare(b.table ?? ''))
+    .sort((a, b) => Number(a.table !== null) - Number(b.table !== null) || order(a.operation.name, b.operation.name) || order(a.table ?? '', b.table ?? ''))
 }
 
-function entry(op: OperationIndex, schema: SchemaView): CatalogEntry {
+function entry(op: OperationIndex, sets: ReadonlyMap<string, string | null>): CatalogEntry {
   const binding = op.binding
   let table: string | null = null
   let bindingLabel = 'unbound'
   if (binding) {
-    const set = schema.entityType(binding.type)?.entitySet ?? null
+    const set = sets.get(binding.type) ?? null
     table = set ?? binding.type
     if (binding.type === 'crmbaseentity') bindingLabel = binding.collection ? 'on any table' : 'on a record of any table'
     else bindingLabel = binding.collection ? `on ${table}` : `on one ${binding.type}`

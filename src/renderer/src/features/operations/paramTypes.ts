@@ -75,7 +75,7 @@ export function tablesFor(type: EntityTypeIndex, schema: SchemaView): { entitySe
   return schema.entitySets
     .filter((s) => derives(s.entityType))
     .map((s) => ({ entitySet: s.name, entityType: s.entityType }))
-    .sort((a, b) => a.entitySet.localeCompare(b.entitySet))
+    .sort((a, b) => (a.entitySet < b.entitySet ? -1 : a.entitySet > b.entitySet ? 1 : 0))
 }
 
 /** The primary key of an entity type (inherited from its base types when the type declares none). */
