@@ -10,7 +10,7 @@ export type ValueKind = 'text' | 'number' | 'boolean' | 'guid' | 'date' | 'datet
 export interface OperatorInfo {
   value: string
   label: string
-  /** What a query function matches, in a few words. */
+  /** Shown beside the label in the list: the OData it writes, or what a query function matches. */
   detail?: string
   /** none: `eq null`, `Today`; one; two: fiscal period and year; list: `In`, `Between`. */
   arity: 'none' | 'one' | 'two' | 'list'
@@ -21,21 +21,22 @@ export interface OperatorInfo {
 export const COMPARISONS = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const
 export const STRING_TESTS = ['contains', 'notcontains', 'startswith', 'notstartswith', 'endswith', 'notendswith'] as const
 
-const LABELS: Record<string, string> = {
-  eq: 'equals (eq)',
-  ne: 'does not equal (ne)',
-  gt: 'greater than (gt)',
-  ge: 'greater or equal (ge)',
-  lt: 'less than (lt)',
-  le: 'less or equal (le)',
-  contains: 'contains',
-  notcontains: 'does not contain',
-  startswith: 'begins with',
-  notstartswith: 'does not begin with',
-  endswith: 'ends with',
-  notendswith: 'does not end with',
-  null: 'has no value (null)',
-  notnull: 'has a value (not null)'
+/** Words in the list and once chosen; the OData beside them in the list only. */
+const LABELS: Record<string, [label: string, odata: string]> = {
+  eq: ['equals', 'eq'],
+  ne: ['does not equal', 'ne'],
+  gt: ['greater than', 'gt'],
+  ge: ['greater or equal', 'ge'],
+  lt: ['less than', 'lt'],
+  le: ['less or equal', 'le'],
+  contains: ['contains', 'contains()'],
+  notcontains: ['does not contain', 'not contains()'],
+  startswith: ['begins with', 'startswith()'],
+  notstartswith: ['does not begin with', 'not startswith()'],
+  endswith: ['ends with', 'endswith()'],
+  notendswith: ['does not end with', 'not endswith()'],
+  null: ['has no value', 'eq null'],
+  notnull: ['has a value', 'ne null']
 }
 
 export function valueKind(type: string): ValueKind {
@@ -102,12 +103,12 @@ function functionInfo(f: QueryFunction): OperatorInfo {
 /** Everything the builder can show for a column of this Edm type, most used first. */
 export function operatorsFor(type: string): OperatorInfo[] {
   const kind = valueKind(type)
-  const one = (value: string): OperatorInfo => ({ value, label: LABELS[value]!, arity: 'one' })
+  const one = (value: string): OperatorInfo => ({ value, label: LABELS[value]![0], detail: LABELS[value]![1], arity: 'one' })
   const ordered = kind !== 'boolean' && kind !== 'guid'
   const out: OperatorInfo[] = [one('eq'), one('ne')]
   if (kind === 'text' || kind === 'any') out.push(...STRING_TESTS.map((op) => ({ ...one(op), valueKind: 'text' as const })))
   if (ordered) out.push(one('gt'), one('ge'), one('lt'), one('le'))
-  out.push({ value: 'null', label: LABELS.null!, arity: 'none' }, { value: 'notnull', label: LABELS.notnull!, arity: 'none' })
+  out.push({ value: 'null', label: LABELS.null![0], detail: LABELS.null![1], arity: 'none' }, { value: 'notnull', label: LABELS.notnull![0], detail: LABELS.notnull![1], arity: 'none' })
   out.push(...functionsFor(kind).map(functionInfo))
   return out
 }
@@ -116,7 +117,7 @@ export function operatorsFor(type: string): OperatorInfo[] {
 export function operatorInfo(operator: string): OperatorInfo | null {
   if (LABELS[operator]) {
     const arity = operator === 'null' || operator === 'notnull' ? 'none' : 'one'
-    return { value: operator, label: LABELS[operator]!, arity, ...((STRING_TESTS as readonly string[]).includes(operator) ? { valueKind: 'text' as const } : {}) }
+    return { value: operator, label: LABELS[operator]![0], detail: LABELS[operator]![1], arity, ...((STRING_TESTS as readonly string[]).includes(operator) ? { valueKind: 'text' as const } : {}) }
   }
   const f = FUNCTIONS.get(operator)
   return f ? functionInfo(f) : null
