@@ -18,11 +18,11 @@ export async function collection(args: string[], ctx: CommandContext): Promise<n
   const { io } = ctx
   const { importCollection, exportCollection } = await import('../core/collections/api')
   if (sub === 'import') {
-    const file = one(positionals, 'collection import FILE --to DIR [--format postman|curl]')
+    const file = one(positionals, 'collection import FILE --to DIR [--format postman|insomnia|curl]')
     if (!values.to) throw new UsageError('Where to? Give the collection\'s folder with --to DIR (a new or empty folder).')
-    if (values.format !== undefined && values.format !== 'postman' && values.format !== 'curl') throw new UsageError(`--format is postman or curl (got "${values.format}").`)
+    if (values.format !== undefined && !['postman', 'insomnia', 'curl'].includes(values.format)) throw new UsageError(`--format is postman, insomnia or curl (got "${values.format}").`)
     const text = file === '-' ? await io.readStdin() : readText(file)
-    const format = (values.format as 'postman' | 'curl' | undefined) ?? (/^\s*curl(\.exe)?\s/i.test(text) ? 'curl' : 'postman')
+    const format = (values.format as 'postman' | 'insomnia' | 'curl' | undefined) ?? (/^\s*curl(\.exe)?\s/i.test(text) ? 'curl' : /"__export_format"\s*:\s*4/.test(text) ? 'insomnia' : 'postman')
     const result = await importCollection(await ctx.services(), format, text, resolve(values.to))
     io.stdout(`Imported "${result.name}" into ${result.dir}: ${result.requests} request${result.requests === 1 ? '' : 's'} in ${result.folders} folder${result.folders === 1 ? '' : 's'}.\n`)
     for (const w of result.warnings) io.stderr(`warning: ${w}\n`)

@@ -23,7 +23,7 @@ Usage:
   orgbench [--data-dir DIR] login --env NAME [--grant G] [overrides]
   orgbench [--data-dir DIR] token --env NAME [--json] [--non-interactive] [--force-refresh] [--grant G] [overrides]
   orgbench [--data-dir DIR] logout --env NAME
-  orgbench [--data-dir DIR] collection import FILE --to DIR [--format postman|curl]
+  orgbench [--data-dir DIR] collection import FILE --to DIR [--format postman|insomnia|curl]
   orgbench [--data-dir DIR] collection export DIR [--format postman] [-o FILE]
   orgbench [--data-dir DIR] run DIR|FILE [--env NAME] [--timeout MS] [--bail]
 
@@ -131,8 +131,8 @@ Exit 0 with a token, 2 when no token could be had (the reason, and for AADSTS er
   collection: `orgbench collection — bring collections in and take them out
 
 Usage:
-  orgbench collection import FILE|- --to DIR [--format postman|curl]
-        a Postman collection v2.1 (or a curl command) into DIR, a new or empty folder: one .request.yaml file per
+  orgbench collection import FILE|- --to DIR [--format postman|insomnia|curl]
+        a Postman collection v2.1, an Insomnia v4 export or a curl command (the format is recognised) into DIR, a new or empty folder: one .request.yaml file per
         request, folders as folders, the collection's variables in orgbench-collection.yaml. What does not map
         (scripts, an auth type OrgBench does not have, file bodies) is listed on stderr; a literal credential
         becomes a {{variable}} to define in your environment.

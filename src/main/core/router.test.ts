@@ -188,7 +188,7 @@ const cases: { [M in MethodName]: Case<M> } = {
   'collection.search': { valid: async (ctx) => ({ query: 'whoami', dir: (await collection(ctx)).dir }), invalid: { query: 1 }, check: (o) => expect(o.hits[0]).toMatchObject({ name: 'Who am I' }) },
   'collection.import': {
     valid: () => ({ format: 'postman', text: POSTMAN, dir: join(mkdtempSync(join(tmpdir(), 'orgbench-router-')), 'Imported') }),
-    invalid: { format: 'soap', text: '', dir: '/x' },
+    invalid: { format: 'bruno', text: '', dir: '/x' },
     check: (o) => expect(o).toMatchObject({ name: 'From Postman', requests: 1, folders: 1, warnings: [] })
   },
   'collection.export': {

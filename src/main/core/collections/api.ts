@@ -15,6 +15,7 @@ import type { CodeContext } from './codegen/model'
 import { shellQuoteForHint } from './hints'
 import { parseCurl } from './transfer/curlParse'
 import { countItems, readPlain, writePlain, type PlainCollection } from './transfer/model'
+import { importInsomnia } from './transfer/insomnia'
 import { exportPostman, importPostman } from './transfer/postman'
 
 function parseJson(text: string, what: string): unknown {
@@ -25,15 +26,15 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-export function plainFrom(format: 'postman' | 'curl', text: string, name?: string): PlainCollection {
+export function plainFrom(format: 'postman' | 'insomnia' | 'curl', text: string, name?: string): PlainCollection {
   if (format === 'postman') return importPostman(parseJson(text, 'The Postman collection'))
+  if (format === 'insomnia') return importInsomnia(parseJson(text, 'The Insomnia export'))
   const { request, warnings } = parseCurl(text)
   return { name: name || request.name, variables: [], items: [{ kind: 'request', request }], warnings }
 }
 
 /** Imports a file's text into a new or empty folder, opened as a collection afterwards. */
 export async function importCollection(s: Services, format: 'postman' | 'insomnia' | 'curl', text: string, dir: string): Promise<ImportResult> {
-  if (format === 'insomnia') throw new AppError('not_supported', 'Insomnia import is not available yet: export the collection from Insomnia as Postman v2.1 (or HAR) and import that.')
   const plain = plainFrom(format, text, basename(dir))
   const c = await s.collections.get(dir).catch(async (error: unknown) => {
     if (error instanceof AppError && error.code === 'not_found') {
