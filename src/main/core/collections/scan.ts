@@ -24,6 +24,9 @@ export interface ScanResult {
 
 const MAX_DEPTH = 24
 const POOL = 32
+/** A folder past these is not a collection someone picked on purpose (a home folder, a drive): say so, read no further. */
+const MAX_FOLDERS = 10_000
+const MAX_REQUESTS = 50_000
 
 /** Hidden names (`.git`, `.trash`, our temporary files) and dependency folders are never part of a collection. */
 export function ignoredName(name: string): boolean {
@@ -85,6 +88,10 @@ export async function scan(dir: string, under = ''): Promise<ScanResult> {
     for (const item of items) {
       if (ignoredName(item.name)) continue
       const path = joinPath(folder, item.name)
+      if (result.folders.size >= MAX_FOLDERS || requestFiles.length >= MAX_REQUESTS) {
+        result.problems.set(under, `more than ${MAX_FOLDERS.toLocaleString('en')} folders or ${MAX_REQUESTS.toLocaleString('en')} requests: only part of this folder was read. Open the folder that holds just the collection.`)
+        break
+      }
       if (item.isDirectory()) {
         if (depth >= MAX_DEPTH) continue
         result.folders.add(path)
