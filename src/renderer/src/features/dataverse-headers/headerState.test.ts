@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { KeyValue } from '@shared/http'
 import { DEFAULT_HEADERS } from '../../stores/requests'
-import { applySwitch, readSwitch, readSwitches, splitPreferences } from './headerState'
+import { splitPreferences } from '../odata/preferHeader'
+import { applySwitch, readSwitch, readSwitches } from './headerState'
 import { checkSwitchValue, HEADER_SWITCHES, headerSwitch, usersUrl } from './switches'
 
 const row = (key: string, value: string, enabled = true): KeyValue => ({ key, value, enabled })

@@ -6,6 +6,7 @@
  */
 import type { KeyValue } from '@shared/http'
 import { HEADER_SWITCHES, type HeaderSwitch } from './switches'
+import { splitPreferences } from '../odata/preferHeader'
 
 export interface SwitchState {
   on: boolean
@@ -17,21 +18,6 @@ export interface SwitchState {
 
 const keyIs = (name: string) => (h: KeyValue) => h.key.trim().toLowerCase() === name.toLowerCase()
 
-/** Split a Prefer value on commas outside double quotes (`odata.include-annotations="a,b"` is one). */
-export function splitPreferences(value: string): string[] {
-  const out: string[] = []
-  let quoted = false
-  let start = 0
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] === '"') quoted = !quoted
-    else if (value[i] === ',' && !quoted) {
-      out.push(value.slice(start, i))
-      start = i + 1
-    }
-  }
-  out.push(value.slice(start))
-  return out.map((p) => p.trim()).filter(Boolean)
-}
 
 function preferenceName(preference: string): string {
   const eq = preference.indexOf('=')

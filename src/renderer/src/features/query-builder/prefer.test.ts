@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { KeyValue } from '@shared/http'
-import { readPrefer, splitPreferences, writePrefer } from './prefer'
+import { splitPreferences } from '../odata/preferHeader'
+import { readPrefer, writePrefer } from './prefer'
 
 const h = (key: string, value: string, enabled = true): KeyValue => ({ key, value, enabled })
 const BASE = [h('Accept', 'application/json'), h('OData-Version', '4.0')]

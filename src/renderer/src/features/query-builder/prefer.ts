@@ -4,6 +4,7 @@
  * beside whatever else it asks for (`return=representation`…).
  */
 import type { KeyValue } from '@shared/http'
+import { splitPreferences } from '../odata/preferHeader'
 
 export interface PreferSettings {
   /** Rows per page; null: the server's default (5,000). */
@@ -16,21 +17,6 @@ const isPrefer = (h: KeyValue) => h.enabled && h.key.trim().toLowerCase() === 'p
 const MAX_PAGE_SIZE = /^odata\.maxpagesize\s*=\s*"?(\d+)"?$/i
 const ANNOTATIONS = /^odata\.include-annotations\s*=\s*"?([^"]*)"?$/i
 
-/** Split on commas outside double quotes (an annotation filter may hold a list). */
-export function splitPreferences(value: string): string[] {
-  const out: string[] = []
-  let quoted = false
-  let start = 0
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] === '"') quoted = !quoted
-    else if (value[i] === ',' && !quoted) {
-      out.push(value.slice(start, i))
-      start = i + 1
-    }
-  }
-  out.push(value.slice(start))
-  return out.map((p) => p.trim()).filter((p) => p !== '')
-}
 
 /** Whether an include-annotations filter asks for formatted values. */
 function formatted(filter: string): boolean {
