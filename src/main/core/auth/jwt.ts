@@ -72,7 +72,9 @@ export function decodeToken(token: string, options: { orgUrl?: string | undefine
   }
   const scopes = asStrings(claims.scp)
   const roles = asStrings(claims.roles)
-  const identity = claims.idtyp === 'app' || (scopes.length === 0 && !claims.upn && !claims.preferred_username && (claims.appid || claims.azp)) ? 'app' : claims.upn || claims.preferred_username || claims.scp ? 'user' : 'unknown'
+  // RFC 9068 (standard OpenID Connect authorities): an app token's subject is the client itself.
+  const rfc9068App = typeof claims.client_id === 'string' && claims.sub === claims.client_id
+  const identity = claims.idtyp === 'app' || rfc9068App || (scopes.length === 0 && !claims.upn && !claims.preferred_username && (claims.appid || claims.azp)) ? 'app' : claims.upn || claims.preferred_username || claims.scp || (typeof claims.client_id === 'string' && typeof claims.sub === 'string') ? 'user' : 'unknown'
   const explained = Object.entries(claims).map(([claim, value]) => ({
     claim,
     value,
