@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { DecodedToken, SignInProgress, TokenView } from './auth'
-import { CodeTarget, CollectionChange, CollectionDir, CollectionSummary, CollectionTree, CollectionVariable, DeleteResult, GeneratedCode, HistoryEntry, HistorySummary, ImportFormat, ImportResult, ItemPath, SavedRequest, SearchHit } from './collections'
+import { CodeTarget, CollectionChange, CollectionDir, CollectionSummary, CollectionTree, CollectionVariable, DeleteResult, GeneratedCode, HistoryEntry, HistorySummary, ImportFormat, ImportResult, ItemPath, SavedRequest, SearchHit, TabsState } from './collections'
 import { EnvironmentInput, EnvironmentView, OrgUrl, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo } from './sandbox'
@@ -139,7 +139,12 @@ export const methods = {
   /** Sends, newest first; every word of `query` in the URL, method, name, status or environment. */
   'history.list': { input: z.object({ query: z.string().max(500).default(''), limit: z.number().int().min(1).max(5000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ entries: z.array(HistorySummary), total: z.number() }) },
   'history.get': { input: z.object({ id }), output: HistoryEntry },
-  'history.clear': { input: empty, output: z.object({ cleared: z.number() }) }
+  'history.clear': { input: empty, output: z.object({ cleared: z.number() }) },
+
+  /** The open tabs and their drafts as last saved (null on first start); `problem` when they could not be restored. */
+  'tabs.load': { input: empty, output: z.object({ state: TabsState.nullable(), problem: z.string().nullable() }) },
+  /** Keeps the open tabs for the next start (tabs.json; encrypted when a draft holds a literal credential). */
+  'tabs.save': { input: TabsState, output: z.object({ encrypted: z.boolean() }) }
 } as const
 
 export const events = {

@@ -230,7 +230,13 @@ const cases: { [M in MethodName]: Case<M> } = {
     invalid: { id: '' },
     check: (o, ctx) => expect(o).toMatchObject({ url: `${ctx.server.url}/json`, status: 200, response: { body: expect.stringContaining('UserId') } })
   },
-  'history.clear': { valid: () => ({}), invalid: { all: true }, check: (o) => expect(o.cleared).toBeGreaterThan(0) }
+  'history.clear': { valid: () => ({}), invalid: { all: true }, check: (o) => expect(o.cleared).toBeGreaterThan(0) },
+  'tabs.load': {
+    valid: async (ctx) => (await ctx.r.invoke('tabs.save', { tabs: [{ id: 't1', request: { name: 'Draft', method: 'GET', url: '{{webApiUrl}}/WhoAmI' } }], activeId: 't1' }), {}),
+    invalid: { tabs: [] },
+    check: (o) => expect(o).toEqual({ state: { activeId: 't1', tabs: [expect.objectContaining({ id: 't1', modified: false, source: null })] }, problem: null })
+  },
+  'tabs.save': { valid: () => ({ tabs: [], activeId: null }), invalid: { tabs: [{ id: '' }] }, check: (o) => expect(o.encrypted).toBe(false) }
 }
 
 describe('every method of the contract', () => {

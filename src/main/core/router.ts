@@ -140,6 +140,8 @@ function createHandlers(s: Services): Handlers {
     },
     'history.list': ({ query, limit, offset }) => s.history.list({ query, limit, offset }),
     'history.get': ({ id }) => s.history.get(id),
-    'history.clear': async () => ({ cleared: await s.history.clear() })
+    'history.clear': async () => ({ cleared: await s.history.clear() }),
+    'tabs.load': () => s.tabs.load(),
+    'tabs.save': (state) => s.tabs.save(state)
   }
 }

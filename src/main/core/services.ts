@@ -20,6 +20,7 @@ import { SettingsStore } from './store/settings'
 import { sweepTempFiles } from './store/files'
 import type { CollectionChange, HistorySummary } from '../../shared/collections'
 import { CollectionStore } from './collections/store'
+import { TabsStore } from './collections/tabs'
 import type { TrashMode } from './collections/trash'
 import { HistoryStore } from './history/history'
 import { recordedSend, type SendOrigin } from './history/record'
@@ -80,6 +81,7 @@ export class Services {
   readonly schema: SchemaService
   readonly collections: CollectionStore
   readonly history: HistoryStore
+  readonly tabs: TabsStore
   readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string }; 'schema.changed': { environmentId: string }; 'collection.changed': CollectionChange; 'history.added': { entry: HistorySummary } }>()
   private readonly inFlight = new Map<string, AbortController>()
   private sandbox: SandboxPort | null = null
@@ -123,6 +125,7 @@ export class Services {
       onChange: (change) => this.events.emit('collection.changed', change),
       log: (message, error) => this.log.error(message, error)
     })
+    this.tabs = new TabsStore(options.dataDir, options.secretBox)
     this.history = new HistoryStore({
       file: join(options.dataDir, 'history.jsonl'),
       ...(options.historyCapBytes ? { capBytes: options.historyCapBytes } : {}),
