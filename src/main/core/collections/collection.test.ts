@@ -96,7 +96,8 @@ describe('collections on disk', () => {
     await expect(c.add('', { ...req('T'), url: 'https://x/token?client_secret=abc' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('URL parameter client_secret') })
     await expect(c.add('', { ...req('T'), method: 'POST', headers: [{ key: 'Content-Type', value: 'application/json', enabled: true }], body: '{"password":"hunter2"}' } as never)).rejects.toMatchObject({ code: 'invalid_input' })
     expect(readdirSync(dir)).toEqual([])
-    await c.add('', { ...req('T'), headers: [{ key: 'Authorization', value: 'Bearer {{token}}', enabled: true }] })
+    await expect(c.add('', { ...req('T'), headers: [{ key: 'Cookie', value: 'session=abc123; lang=en', enabled: true }] })).rejects.toMatchObject({ code: 'invalid_input' })
+    await c.add('', { ...req('T'), headers: [{ key: 'Authorization', value: 'Bearer {{token}}', enabled: true }, { key: 'Cookie', value: 'session={{sessionId}}; other={{x}}', enabled: true }] })
     expect(readdirSync(dir)).toEqual(['T.request.yaml'])
   })
 

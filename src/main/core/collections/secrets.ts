@@ -34,6 +34,8 @@ export function findLiteralSecrets(request: SavedRequestData): LiteralSecret[] {
   const found: LiteralSecret[] = []
   request.headers.forEach((h, i) => {
     if (!isSecretHeader(h.key.trim()) || isVariableOnly(h.value)) return
+    // Cookies name their values: `session={{sessionId}}; lang=en-US` holds no literal credential… as long as each value is a variable.
+    if (/^(set-)?cookie$/i.test(h.key.trim()) && h.value.split(';').every((pair) => pair.trim() === '' || isVariableOnly(pair.slice(pair.indexOf('=') + 1)))) return
     const scheme = /^(bearer|basic)\s+/i.exec(h.value)?.[0] ?? ''
     found.push({
       where: `header ${h.key.trim()}`,
