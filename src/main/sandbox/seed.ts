@@ -36,7 +36,9 @@ const User = z.object({
   /** Every sign-in needs a second factor: ROPC fails with AADSTS50076, as in a real tenant. */
   requiresMfa: z.boolean().default(false),
   /** Has a systemuser record in the org. */
-  inOrg: z.boolean().default(true)
+  inOrg: z.boolean().default(true),
+  /** Security roles of the user's systemuser record, by name: System Administrator, Salesperson or Delegate. */
+  securityRoles: z.array(z.string()).default(['System Administrator'])
 })
 export type SeedUser = z.infer<typeof User>
 
@@ -152,9 +154,11 @@ export function defaultSeed(certificatePem: string): Seed {
       }
     ],
     users: [
-      { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a01', upn: 'demo@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Dana', surname: 'Demo', requiresMfa: false, inOrg: true },
-      { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a02', upn: 'mfa@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Mia', surname: 'Factor', requiresMfa: true, inOrg: true },
-      { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a03', upn: 'guest@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Gus', surname: 'Outsider', requiresMfa: false, inOrg: false }
+      { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a01', upn: 'demo@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Dana', surname: 'Demo', requiresMfa: false, inOrg: true, securityRoles: ['System Administrator'] },
+      { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a02', upn: 'mfa@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Mia', surname: 'Factor', requiresMfa: true, inOrg: true, securityRoles: ['System Administrator'] },
+      { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a03', upn: 'guest@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Gus', surname: 'Outsider', requiresMfa: false, inOrg: false, securityRoles: [] },
+      // A salesperson: may not act on behalf of another user (impersonating answers 403).
+      { oid: '5e1d2c3b-4a59-4867-9a0b-1c2d3e4f5a04', upn: 'sales@sandbox.onmicrosoft.com', password: 'Sandbox-Passw0rd!', givenName: 'Sam', surname: 'Seller', requiresMfa: false, inOrg: true, securityRoles: ['Salesperson'] }
     ],
     applicationUsers: ['0b5c6f4e-1a2b-4c3d-8e9f-000000000002', '0b5c6f4e-1a2b-4c3d-8e9f-000000000003'],
     accessTokenLifetimeSeconds: 3599,

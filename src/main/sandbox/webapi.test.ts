@@ -98,10 +98,10 @@ describe('queries', () => {
   const names = async (query: string) => (await sb.api('GET', `/accounts?$select=name,revenue,numberofemployees,statecode,_parentaccountid_value&${query}`, app)).json<Collection>().value
 
   it.each([
-    ["$filter=name eq 'Contoso Partners'", (r: Record<string, unknown>) => r.name === 'Contoso Partners'],
-    ["$filter=name ne 'Contoso Partners'", (r: Record<string, unknown>) => r.name !== 'Contoso Partners'],
+    ["$filter=name eq 'Contoso Holdings'", (r: Record<string, unknown>) => r.name === 'Contoso Holdings'],
+    ["$filter=name ne 'Contoso Holdings'", (r: Record<string, unknown>) => r.name !== 'Contoso Holdings'],
     ['$filter=revenue gt 1000000', (r: Record<string, unknown>) => (r.revenue as number) > 1_000_000],
-    ['$filter=revenue ge 1000000 and numberofemployees lt 100', (r: Record<string, unknown>) => (r.revenue as number) >= 1_000_000 && (r.numberofemployees as number) < 100],
+    ['$filter=revenue ge 1000000 and numberofemployees lt 1000', (r: Record<string, unknown>) => (r.revenue as number) >= 1_000_000 && (r.numberofemployees as number) < 1000],
     ['$filter=numberofemployees le 50 or statecode eq 1', (r: Record<string, unknown>) => (r.numberofemployees as number) <= 50 || r.statecode === 1],
     ['$filter=not (statecode eq 0)', (r: Record<string, unknown>) => r.statecode !== 0],
     ["$filter=contains(name,'coffee')", (r: Record<string, unknown>) => String(r.name).toLowerCase().includes('coffee')],

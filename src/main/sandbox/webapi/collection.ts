@@ -12,9 +12,8 @@ import { GLOBAL_METADATA_VERSION, type Table } from './schema'
 
 const QUERY_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$expand', '$skiptoken', '$apply', '$deltatoken', '$format'])
 
-/** Dataverse's query parameters that are not OData options; the Sandbox does not run these queries. */
+/** Dataverse's query parameters that are not OData options and that the Sandbox does not run (views). */
 const NOT_EMULATED = new Map([
-  ['fetchXml', 'The fetchXml parameter (a FetchXML query)'],
   ['savedQuery', 'The savedQuery parameter (a saved view)'],
   ['userQuery', 'The userQuery parameter (a personal view)']
 ])
@@ -23,6 +22,8 @@ export function checkQueryOptions(call: Call): void {
   for (const name of call.q.keys()) {
     if (name.startsWith('$') && !QUERY_OPTIONS.has(name)) throw dv.queryOptionNotSupported(name)
     if (NOT_EMULATED.has(name)) throw dv.notSupported(NOT_EMULATED.get(name)!)
+    // FetchXML runs on an entity set (`GET /accounts?fetchXml=…`), not on a record's related rows.
+    if (name === 'fetchXml') throw dv.badRequest('The fetchXml parameter is for an entity set: GET /<entityset>?fetchXml=<FetchXML>, like /accounts?fetchXml=….')
   }
 }
 

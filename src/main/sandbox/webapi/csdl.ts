@@ -1,5 +1,7 @@
 import { COMPLEX_TYPES, ENUM_TYPES, METADATA_TYPES } from './metadataModel'
-import { edmType, tableByName, TABLES } from './schema'
+import { OPERATIONS } from './operations'
+import type { Operation } from './operations/types'
+import { edmType, ownColumns, ownNavigations, tableByName, TABLES } from './schema'
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -22,9 +24,10 @@ export function buildCsdl(): string {
   add('<Schema Namespace="Microsoft.Dynamics.CRM" Alias="mscrm" xmlns="http://docs.oasis-open.org/odata/ns/edm">')
   add('<EntityType Name="crmbaseentity" Abstract="true"/>')
   for (const table of TABLES) {
-    add(`<EntityType Name="${table.logicalName}" BaseType="mscrm.crmbaseentity">`)
-    add(`<Key><PropertyRef Name="${table.primaryId}"/></Key>`)
-    for (const col of table.columns) {
+    add(`<EntityType Name="${table.logicalName}" BaseType="mscrm.${table.baseTable ?? 'crmbaseentity'}">`)
+    // A derived type (task) inherits its key, columns and navigation properties from its base type (activitypointer).
+    if (!table.baseTable) add(`<Key><PropertyRef Name="${table.primaryId}"/></Key>`)
+    for (const col of ownColumns(table)) {
       const facets = col.type === 'Money' || col.type === 'Decimal' ? ' Scale="Variable"' : ''
       add(`<Property Name="${col.name}" Type="${edmType(col.type)}"${facets}>`)
       if (col.readOnly) add('<Annotation Term="Org.OData.Core.V1.Computed" Bool="true"/>')
@@ -32,7 +35,7 @@ export function buildCsdl(): string {
       add('</Property>')
     }
     for (const col of table.columns.filter((c) => c.type === 'Lookup')) {
-      for (const t of col.targets!) {
+      for (const t of ownNavigations(table, col)) {
         const target = tableByName.get(t.table)!
         const partner = target.collections.find((c) => c.table === table.logicalName && c.via === col.name)
         add(`<NavigationProperty Name="${t.navigation}" Type="mscrm.${target.logicalName}" Nullable="false"${partner ? ` Partner="${partner.name}"` : ''}>`)
@@ -45,6 +48,8 @@ export function buildCsdl(): string {
       const partner = lookup.targets!.find((t) => t.table === table.logicalName)!
       add(`<NavigationProperty Name="${nav.name}" Type="Collection(mscrm.${nav.table})" Partner="${partner.navigation}"/>`)
     }
+    // A many-to-many relationship: the same name on both sides, each the other's partner.
+    for (const m of table.manyToMany ?? []) add(`<NavigationProperty Name="${m.name}" Type="Collection(mscrm.${m.table})" Partner="${m.name}"/>`)
     if (table.alternateKeys.length) {
       add('<Annotation Term="OData.Community.Keys.V1.AlternateKeys"><Collection>')
       for (const key of table.alternateKeys) {
@@ -64,32 +69,41 @@ export function buildCsdl(): string {
     const navs = Object.entries(type.navigation ?? {}).map(([n, t]) => `<NavigationProperty Name="${n}" Type="${t.collection ? `Collection(mscrm.${t.type})` : `mscrm.${t.type}`}"/>`).join('')
     add(`<EntityType Name="${name}"${type.baseType ? ` BaseType="mscrm.${type.baseType}"` : ''}>${key}${props}${navs}</EntityType>`)
   }
-  add('<ComplexType Name="WhoAmIResponse"><Property Name="BusinessUnitId" Type="Edm.Guid" Nullable="false"/><Property Name="UserId" Type="Edm.Guid" Nullable="false"/><Property Name="OrganizationId" Type="Edm.Guid" Nullable="false"/></ComplexType>')
-  add('<ComplexType Name="RetrieveVersionResponse"><Property Name="Version" Type="Edm.String" Unicode="false"/></ComplexType>')
-  add('<ComplexType Name="EntityRecordCountCollection"><Property Name="Count" Type="Edm.Int32" Nullable="false"/><Property Name="IsReadOnly" Type="Edm.Boolean" Nullable="false"/><Property Name="Keys" Type="Collection(Edm.String)"/><Property Name="Values" Type="Collection(Edm.Int64)"/></ComplexType>')
-  add('<ComplexType Name="RetrieveTotalRecordCountResponse"><Property Name="EntityRecordCountCollection" Type="mscrm.EntityRecordCountCollection"/></ComplexType>')
-  add('<Function Name="WhoAmI"><ReturnType Type="mscrm.WhoAmIResponse" Nullable="false"/></Function>')
-  add('<Function Name="RetrieveVersion"><ReturnType Type="mscrm.RetrieveVersionResponse" Nullable="false"/></Function>')
-  add('<Function Name="RetrieveTotalRecordCount"><Parameter Name="EntityNames" Type="Collection(Edm.String)" Nullable="false"/><ReturnType Type="mscrm.RetrieveTotalRecordCountResponse" Nullable="false"/></Function>')
-  add('<Action Name="Merge"><Parameter Name="Target" Type="mscrm.crmbaseentity" Nullable="false"/><Parameter Name="Subordinate" Type="mscrm.crmbaseentity" Nullable="false"/><Parameter Name="UpdateContent" Type="mscrm.crmbaseentity"/><Parameter Name="PerformParentingChecks" Type="Edm.Boolean" Nullable="false"/></Action>')
+  for (const op of OPERATIONS) for (const line of operationCsdl(op)) add(line)
   add('<EntityContainer Name="System">')
   for (const table of TABLES) {
     add(`<EntitySet Name="${table.entitySet}" EntityType="mscrm.${table.logicalName}">`)
     for (const col of table.columns.filter((c) => c.type === 'Lookup')) for (const t of col.targets!) add(`<NavigationPropertyBinding Path="${t.navigation}" Target="${tableByName.get(t.table)!.entitySet}"/>`)
     for (const nav of table.collections) add(`<NavigationPropertyBinding Path="${nav.name}" Target="${tableByName.get(nav.table)!.entitySet}"/>`)
+    for (const m of table.manyToMany ?? []) add(`<NavigationPropertyBinding Path="${m.name}" Target="${tableByName.get(m.table)!.entitySet}"/>`)
     if (table.changeTracking) add('<Annotation Term="Org.OData.Capabilities.V1.ChangeTracking"><Record><PropertyValue Property="Supported" Bool="true"/></Record></Annotation>')
     add('</EntitySet>')
   }
   add('<EntitySet Name="EntityDefinitions" EntityType="mscrm.EntityMetadata"/>')
   add('<EntitySet Name="GlobalOptionSetDefinitions" EntityType="mscrm.OptionSetMetadataBase"/>')
   add('<EntitySet Name="RelationshipDefinitions" EntityType="mscrm.RelationshipMetadataBase"/>')
-  add('<FunctionImport Name="WhoAmI" Function="mscrm.WhoAmI"/>')
-  add('<FunctionImport Name="RetrieveVersion" Function="mscrm.RetrieveVersion"/>')
-  add('<FunctionImport Name="RetrieveTotalRecordCount" Function="mscrm.RetrieveTotalRecordCount"/>')
-  add('<ActionImport Name="Merge" Action="mscrm.Merge"/>')
+  // Unbound operations are imported into the container; bound ones are called on their table's records.
+  for (const op of OPERATIONS.filter((o) => !o.boundTo)) add(op.kind === 'Function' ? `<FunctionImport Name="${op.name}" Function="mscrm.${op.name}"/>` : `<ActionImport Name="${op.name}" Action="mscrm.${op.name}"/>`)
   add('</EntityContainer>')
   add('</Schema>')
   add('</edmx:DataServices>')
   add('</edmx:Edmx>')
   return lines.map((l) => l.replace(/Name="([^"]*)"/g, (_m, n: string) => `Name="${esc(n)}"`)).join('\n')
+}
+
+/**
+ * An operation as Dataverse declares it: the complex types of its response just above it, `IsBound="true"` with the
+ * binding parameter `entity` first for a bound one, `Nullable="false"` on required parameters, and
+ * `Unicode="false"` on a Custom API's strings ("Create and use Custom APIs").
+ */
+function operationCsdl(op: Operation): string[] {
+  const lines: string[] = []
+  const unicode = (type: string) => (op.customApi && type === 'Edm.String' ? ' Unicode="false"' : '')
+  for (const e of op.enumTypes ?? []) lines.push(`<EnumType Name="${e.name}">${e.members.map(([n, v]) => `<Member Name="${n}" Value="${v}"/>`).join('')}</EnumType>`)
+  for (const c of op.complexTypes ?? []) lines.push(`<ComplexType Name="${c.name}">${c.properties.map((p) => `<Property Name="${p.name}" Type="${p.type}"${p.nullable === false ? ' Nullable="false"' : ''}${p.type === 'Edm.String' ? ' Unicode="false"' : ''}/>`).join('')}</ComplexType>`)
+  const params = [...(op.boundTo ? [{ name: 'entity', type: `mscrm.${op.boundTo}`, required: true }] : []), ...op.parameters]
+  const body = params.map((p) => `<Parameter Name="${p.name}" Type="${p.type}"${p.required ? ' Nullable="false"' : ''}${unicode(p.type)}/>`).join('')
+  const returns = op.returns ? `<ReturnType Type="${op.returns.type}"${op.returns.nullable ? '' : ' Nullable="false"'}/>` : ''
+  lines.push(`<${op.kind} Name="${op.name}"${op.boundTo ? ' IsBound="true"' : ''}>${body}${returns}</${op.kind}>`)
+  return lines
 }

@@ -39,6 +39,8 @@ export function formatDateTime(value: string): string {
 export function formattedValue(org: SandboxOrg, table: Table, row: Row, col: Column): string | null {
   const value = row[col.name]
   if (value === null || value === undefined) return null
+  // An activitypointer row is a task, an email…: its labels are its own table's.
+  if (table.view) col = column(org.tableOfRow(table, row), col.name) ?? col
   switch (col.type) {
     case 'Money': {
       const currencyId = row._transactioncurrencyid_value
@@ -55,7 +57,7 @@ export function formattedValue(org: SandboxOrg, table: Table, row: Row, col: Col
     case 'Status':
       return col.options?.[Number(value)] ?? String(value)
     case 'Boolean':
-      return value ? 'Yes' : 'No'
+      return col.options?.[value ? 1 : 0] ?? (value ? 'Yes' : 'No')
     case 'DateTimeOffset':
       return formatDateTime(String(value))
     case 'Date': {
@@ -98,7 +100,7 @@ export function formatRow(org: SandboxOrg, table: Table, row: Row, o: FormatOpti
   if (o.select) {
     names = [...o.select]
     if (names.some((n) => column(table, n)?.type === 'Money') && column(table, '_transactioncurrencyid_value')) names.push('_transactioncurrencyid_value')
-    names.push(...(extras.lookups ?? []), ...o.expand.filter((x) => x.kind === 'ref').map((x) => x.column.name), table.primaryId)
+    names.push(...(extras.lookups ?? []), ...o.expand.filter((x) => x.kind === 'ref').map((x) => x.column!.name), table.primaryId)
     names = [...new Set(names)]
   } else names = table.columns.map((c) => c.name)
   for (const name of names) writeProperty(org, table, row, column(table, name)!, out, o.annotate)
@@ -112,14 +114,14 @@ export function formatRow(org: SandboxOrg, table: Table, row: Row, o: FormatOpti
 function expanded(org: SandboxOrg, table: Table, row: Row, x: Expansion, o: FormatOptions, out: Record<string, unknown>): unknown {
   const nested = { ...o, select: x.select, expand: x.expand }
   if (x.kind !== 'collection') {
-    const target = lookupTargetOf(row, x.column)
-    const related = target === x.table ? org.find(x.table, String(row[x.column.name])) : undefined
+    const lookup = x.column!
+    const target = lookupTargetOf(row, lookup)
+    const related = target === x.table ? org.find(x.table, String(row[lookup.name])) : undefined
     if (!related || (x.filter && !x.filter.test(related))) return null
     if (x.kind === 'ref') return { '@odata.id': `${o.base}/${x.table.entitySet}(${String(related[x.table.primaryId])})` }
     return formatRow(org, x.table, related, nested, { etag: false })
   }
-  const nav = table.collections.find((c) => c.name === x.name)!
-  let children = org.related(table, row, nav)
+  let children = x.manyToMany ? org.relatedMany(row, table, x.manyToMany) : org.related(table, row, table.collections.find((c) => c.name === x.name)!)
   if (x.filter) children = children.filter((r) => x.filter!.test(r))
   children = sortRows(children, x.orderBy)
   if (x.top !== null) children = children.slice(0, x.top)
@@ -133,5 +135,5 @@ function expanded(org: SandboxOrg, table: Table, row: Row, x: Expansion, o: Form
     next = linkWith(link, query, skiptokenParameter({ page: 1, primaryId: x.table.primaryId, first: ids[0]!, last: ids[ids.length - 1]!, countOfRecords: o.pageSize!, upperCase: false }))
   }
   out[`${x.name}@odata.nextLink`] = next
-  return children.map((r) => formatRow(org, x.table, r, nested, { etag: !o.nested, lookups: o.nested ? [] : [x.column.name] }))
+  return children.map((r) => formatRow(org, x.table, r, nested, { etag: !o.nested, lookups: o.nested || !x.column ? [] : [x.column.name] }))
 }

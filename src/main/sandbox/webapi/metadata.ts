@@ -3,7 +3,7 @@ import { checkQueryOptions } from './collection'
 import { parseFilter, type Filter } from './filter'
 import { parseLiteral } from './filterLexer'
 import { odataJson, safeDecode, type SandboxResponse } from './http'
-import { attributeDefinition, castOf, COMPLEX_TYPES, entityDefinition, ENUM_TYPES, GLOBAL_OPTION_SETS, keysOf, manyToOne, METADATA_TYPES, navigationOf, oneToMany, optionSet, propertiesOf } from './metadataModel'
+import { attributeDefinition, castOf, COMPLEX_TYPES, entityDefinition, ENUM_TYPES, GLOBAL_OPTION_SETS, keysOf, manyToMany, manyToOne, METADATA_TYPES, navigationOf, oneToMany, optionSet, propertiesOf } from './metadataModel'
 import type { Call } from './routes'
 import type { FilterScope } from './scopes'
 import type { Row } from './seedData'
@@ -40,7 +40,7 @@ function children(type: string, row: Row, nav: string): Row[] | Row | null {
       case 'ManyToOneRelationships':
         return manyToOne(table)
       case 'ManyToManyRelationships':
-        return []
+        return manyToMany(table)
       case 'Keys':
         return keysOf(table)
     }

@@ -35,7 +35,7 @@ export const METADATA_TYPES: Record<string, MetadataType> = {
     properties: {
       MetadataId: 'Edm.Guid', LogicalName: 'Edm.String', SchemaName: 'Edm.String', EntitySetName: 'Edm.String', LogicalCollectionName: 'Edm.String', CollectionSchemaName: 'Edm.String',
       DisplayName: 'mscrm.Label', DisplayCollectionName: 'mscrm.Label', Description: 'mscrm.Label', PrimaryIdAttribute: 'Edm.String', PrimaryNameAttribute: 'Edm.String', ObjectTypeCode: 'Edm.Int32',
-      OwnershipType: 'mscrm.OwnershipTypes', IsCustomEntity: 'Edm.Boolean', IsActivity: 'Edm.Boolean', ChangeTrackingEnabled: 'Edm.Boolean', IsKnowledgeManagementEnabled: 'Edm.Boolean',
+      OwnershipType: 'mscrm.OwnershipTypes', IsCustomEntity: 'Edm.Boolean', IsActivity: 'Edm.Boolean', IsIntersect: 'Edm.Boolean', ChangeTrackingEnabled: 'Edm.Boolean', IsKnowledgeManagementEnabled: 'Edm.Boolean',
       IsOptimisticConcurrencyEnabled: 'Edm.Boolean', IsValidForAdvancedFind: 'Edm.Boolean', CanCreateAttributes: 'mscrm.BooleanManagedProperty', CanChangeTrackingBeEnabled: 'mscrm.BooleanManagedProperty',
       IsCustomizable: 'mscrm.BooleanManagedProperty', HasChanged: 'Edm.Boolean'
     },
@@ -76,7 +76,13 @@ export const METADATA_TYPES: Record<string, MetadataType> = {
     baseType: 'RelationshipMetadataBase',
     properties: { ReferencedEntity: 'Edm.String', ReferencedAttribute: 'Edm.String', ReferencingEntity: 'Edm.String', ReferencingAttribute: 'Edm.String', ReferencedEntityNavigationPropertyName: 'Edm.String', ReferencingEntityNavigationPropertyName: 'Edm.String' }
   },
-  ManyToManyRelationshipMetadata: { baseType: 'RelationshipMetadataBase', properties: { Entity1LogicalName: 'Edm.String', Entity2LogicalName: 'Edm.String', IntersectEntityName: 'Edm.String' } },
+  ManyToManyRelationshipMetadata: {
+    baseType: 'RelationshipMetadataBase',
+    properties: {
+      Entity1LogicalName: 'Edm.String', Entity2LogicalName: 'Edm.String', IntersectEntityName: 'Edm.String', Entity1IntersectAttribute: 'Edm.String', Entity2IntersectAttribute: 'Edm.String',
+      Entity1NavigationPropertyName: 'Edm.String', Entity2NavigationPropertyName: 'Edm.String'
+    }
+  },
   EntityKeyMetadata: { properties: { MetadataId: 'Edm.Guid', LogicalName: 'Edm.String', SchemaName: 'Edm.String', EntityLogicalName: 'Edm.String', KeyAttributes: 'Collection(Edm.String)', DisplayName: 'mscrm.Label', EntityKeyIndexStatus: 'Edm.String', HasChanged: 'Edm.Boolean' } }
 }
 
@@ -129,7 +135,7 @@ export function castOf(col: Column): string {
 export function optionSet(table: Table, col: Column): Row | null {
   const name = `${table.logicalName}_${attributeName(col)}`
   if (col.type === 'Boolean') {
-    return { MetadataId: metadataId(`optionset:${name}`), Name: name, DisplayName: label(displayNameOf(col), `os:${name}`), Description: label('', `osd:${name}`), IsCustomOptionSet: false, IsGlobal: false, IsManaged: true, OptionSetType: 'Boolean', HasChanged: null, TrueOption: option(1, 'Yes', `${name}:1`), FalseOption: option(0, 'No', `${name}:0`) }
+    return { MetadataId: metadataId(`optionset:${name}`), Name: name, DisplayName: label(displayNameOf(col), `os:${name}`), Description: label('', `osd:${name}`), IsCustomOptionSet: false, IsGlobal: false, IsManaged: true, OptionSetType: 'Boolean', HasChanged: null, TrueOption: option(1, col.options?.[1] ?? 'Yes', `${name}:1`), FalseOption: option(0, col.options?.[0] ?? 'No', `${name}:0`) }
   }
   if (!col.options) return null
   return {
@@ -186,7 +192,7 @@ export function attributeDefinition(table: Table, col: Column, index: number): R
     DisplayName: label(displayNameOf(col), `attr:${table.logicalName}.${name}`),
     Description: label('', `attrd:${table.logicalName}.${name}`),
     IsPrimaryId: col.name === table.primaryId,
-    IsPrimaryName: col.name === table.primaryName,
+    IsPrimaryName: col.name === table.primaryName && table.primaryName !== '',
     IsCustomAttribute: false,
     IsValidForCreate: !col.readOnly,
     IsValidForUpdate: !col.readOnly && col.name !== table.primaryId,
@@ -236,6 +242,29 @@ export function manyToOne(table: Table): Row[] {
   return TABLES.flatMap((parent) => parent.collections.filter((c) => c.table === table.logicalName).map((c) => relationship(parent, c)))
 }
 
+/** The table's many-to-many relationships; Entity1 is the table that comes first in the org's list (systemuser). */
+export function manyToMany(table: Table): Row[] {
+  return (table.manyToMany ?? []).map((m) => {
+    const order = TABLES.findIndex((t) => t.logicalName === table.logicalName) < TABLES.findIndex((t) => t.logicalName === m.table)
+    const [one, two] = order ? [{ table: table.logicalName, column: m.self }, { table: m.table, column: m.other }] : [{ table: m.table, column: m.other }, { table: table.logicalName, column: m.self }]
+    return {
+      MetadataId: metadataId(`relationship:${m.name}`),
+      SchemaName: m.name,
+      RelationshipType: 'ManyToManyRelationship',
+      IsCustomRelationship: false,
+      IsValidForAdvancedFind: true,
+      HasChanged: null,
+      Entity1LogicalName: one.table,
+      Entity2LogicalName: two.table,
+      IntersectEntityName: m.intersect,
+      Entity1IntersectAttribute: one.column,
+      Entity2IntersectAttribute: two.column,
+      Entity1NavigationPropertyName: m.name,
+      Entity2NavigationPropertyName: m.name
+    }
+  })
+}
+
 export function keysOf(table: Table): Row[] {
   return table.alternateKeys.map((k) => ({
     MetadataId: metadataId(`key:${table.logicalName}.${k.name}`),
@@ -261,11 +290,12 @@ export function entityDefinition(table: Table): Row {
     DisplayCollectionName: label(table.displayCollectionName, `entities:${table.logicalName}`),
     Description: label('', `entityd:${table.logicalName}`),
     PrimaryIdAttribute: table.primaryId,
-    PrimaryNameAttribute: table.primaryName,
+    PrimaryNameAttribute: table.primaryName || null,
     ObjectTypeCode: table.objectTypeCode,
     OwnershipType: table.ownership,
     IsCustomEntity: false,
-    IsActivity: table.logicalName === 'task',
+    IsActivity: table.isActivity === true,
+    IsIntersect: table.intersect === true,
     ChangeTrackingEnabled: table.changeTracking,
     IsKnowledgeManagementEnabled: false,
     IsOptimisticConcurrencyEnabled: true,

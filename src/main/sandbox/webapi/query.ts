@@ -3,7 +3,7 @@ import { parseFilter, type Filter, type FilterContext } from './filter'
 import type { SandboxOrg } from './org'
 import type { Row } from './seedData'
 import { tableScope } from './scopes'
-import { column, lookupByNavigation, type Column, type Table } from './schema'
+import { column, lookupByNavigation, manyToManyOf, type Column, type ManyToMany, type Table } from './schema'
 import { splitTopLevel } from './text'
 
 export { splitTopLevel }
@@ -55,8 +55,10 @@ export interface Expansion {
   kind: 'single' | 'collection' | 'ref'
   parent: Table
   table: Table
-  /** single/ref: the lookup on the parent; collection: the lookup on the child that points back. */
-  column: Column
+  /** single/ref: the lookup on the parent; collection: the lookup on the child that points back (none for many-to-many). */
+  column: Column | null
+  /** A collection through a many-to-many relationship. */
+  manyToMany?: ManyToMany
   select: string[] | null
   filter: Filter | null
   orderBy: OrderBy[]
@@ -130,15 +132,17 @@ function parseLevel(text: string | null, table: Table, env: QueryEnv, count: { n
       }
     }
     const collection = table.collections.find((c) => c.name === name)
-    if (!collection) throw dv.unknownProperty(name, table.logicalName)
+    const many = manyToManyOf(table, name)
+    if (!collection && !many) throw dv.unknownProperty(name, table.logicalName)
     if (ref) throw dv.badRequest('Expand with $ref is only supported on lookup type navigation property.')
-    const target = env.org.table(collection.table)
+    const target = env.org.table(collection?.table ?? many!.table)
     return {
       name,
       kind: 'collection',
       parent: table,
       table: target,
-      column: column(target, collection.via)!,
+      column: collection ? column(target, collection.via)! : null,
+      ...(many ? { manyToMany: many } : {}),
       select: parseSelect(options.get('$select') ?? null, target),
       filter: filterOf(options.get('$filter') ?? null, target, env),
       orderBy: parseOrderBy(options.get('$orderby') ?? null, target),

@@ -5,10 +5,13 @@ import { empty, ODATA_JSON, ODATA_VERSION, odataJson, safeDecode, type SandboxRe
 import { parseKey, type RecordKey } from './keys'
 import { contextFragment, hasNested, parseExpand, parseSelect } from './query'
 import { readBody } from './body'
+import { failure } from './failures'
+import { handleFetchXml } from './fetchxml'
+import { handleBound } from './operations'
 import { handleProperty, handleReference } from './references'
 import type { Call } from './routes'
 import type { Row } from './seedData'
-import { column, lookupByNavigation, lookupTargetOf, type Table } from './schema'
+import { column, lookupByNavigation, lookupTargetOf, manyToManyOf, type Table } from './schema'
 
 type Segment = { name: string; args: string | null; raw: string }
 
@@ -27,6 +30,13 @@ export function getRecord(call: Call, table: Table, key: RecordKey): Row {
   return row
 }
 
+/** activitypointer and intersect tables are read through the Web API, never written (their rows come from other writes). */
+function checkWritable(table: Table, method: string): void {
+  if (!table.view && !table.intersect) return
+  const message = method === 'POST' ? 'Create' : method === 'PATCH' || method === 'PUT' ? 'Update' : method === 'DELETE' ? 'Delete' : null
+  if (message) throw failure.messageNotSupported(message, table.logicalName)
+}
+
 /** Everything under an entity set: the collection, one record, its properties, its related records and references. */
 export function handleRecords(call: Call, table: Table, segments: Segment[]): SandboxResponse {
   const { method } = call
@@ -37,12 +47,16 @@ export function handleRecords(call: Call, table: Table, segments: Segment[]): Sa
       return countRows(call, table, call.ctx.org.rows(table))
     }
     if (second) throw dv.noResource(safeDecode(second.raw))
-    if (method === 'GET') return listRows(call, table, call.ctx.org.rows(table), `${call.base}/${table.entitySet}`)
-    if (method === 'POST') return create(call, table, readBody(call))
+    if (method === 'GET') return call.q.has('fetchXml') ? handleFetchXml(call, table) : listRows(call, table, call.ctx.org.rows(table), `${call.base}/${table.entitySet}`)
+    if (method === 'POST') {
+      checkWritable(table, method)
+      return create(call, table, readBody(call))
+    }
     throw dv.methodNotAllowed(method)
   }
   const key = parseKey(safeDecode(set.args), table, (n) => call.q.get(n))
   if (!second) {
+    checkWritable(table, method)
     switch (method) {
       case 'GET':
         return retrieve(call, table, getRecord(call, table, key))
@@ -59,7 +73,7 @@ export function handleRecords(call: Call, table: Table, segments: Segment[]): Sa
     }
   }
   const row = getRecord(call, table, key)
-  if (second.name.startsWith('Microsoft.Dynamics.CRM.')) throw dv.notSupported(`The bound operation '${second.name}'`)
+  if (second.name.startsWith('Microsoft.Dynamics.CRM.')) return handleBound(call, table, row, second, segments.slice(2))!
   const collection = table.collections.find((c) => c.name === second.name)
   if (collection) {
     const child = call.ctx.org.table(collection.table)
@@ -79,6 +93,20 @@ export function handleRecords(call: Call, table: Table, segments: Segment[]): Sa
     }
     throw dv.methodNotAllowed(method)
   }
+  const many = manyToManyOf(table, second.name)
+  if (many) {
+    if (third?.name === '$ref' || fourth?.name === '$ref' || second.args !== null) return handleReference(call, table, row, segments.slice(1))
+    const other = call.ctx.org.table(many.table)
+    const related = call.ctx.org.relatedMany(row, table, many)
+    if (third?.name === '$count' && !fourth) {
+      if (method !== 'GET') throw dv.methodNotAllowed(method)
+      return countRows(call, other, related)
+    }
+    if (third) throw dv.noResource(safeDecode(third.raw))
+    if (method === 'GET') return listRows(call, other, related, `${entityUrl(call, table, row)}/${many.name}`)
+    if (method === 'POST') return create(call, other, readBody(call), (created) => call.ctx.org.associate(row, table, many, created))
+    throw dv.methodNotAllowed(method)
+  }
   const single = lookupByNavigation(table, second.name)
   if (single) {
     if (third?.name === '$ref') return handleReference(call, table, row, segments.slice(1))
@@ -89,7 +117,12 @@ export function handleRecords(call: Call, table: Table, segments: Segment[]): Sa
     if (!related) return empty(204, ODATA_VERSION)
     return retrieve(call, single.target, related)
   }
-  if (column(table, second.name)) return handleProperty(call, table, row, second.name, third)
+  if (column(table, second.name)) {
+    if (method !== 'GET') checkWritable(table, method)
+    return handleProperty(call, table, row, second.name, third)
+  }
+  const bound = handleBound(call, table, row, second, segments.slice(2))
+  if (bound) return bound
   throw dv.noResource(safeDecode(second.raw))
 }
 

@@ -5,7 +5,7 @@ import { parseKey } from './keys'
 import { entityUrl, getRecord } from './records'
 import { resolveReference, type Call } from './routes'
 import type { Row } from './seedData'
-import { column, lookupByNavigation, lookupTargetOf, type Table } from './schema'
+import { column, lookupByNavigation, lookupTargetOf, manyToManyOf, type ManyToMany, type Table } from './schema'
 
 type Segment = { name: string; args: string | null; raw: string }
 
@@ -32,7 +32,7 @@ export function handleReference(call: Call, table: Table, row: Row, segments: Se
       const points = target[via.name] === row[table.primaryId] && lookupTargetOf(target, via) === table
       if (!points) throw dv.badRequest(`The ${child.logicalName} record is not related to this ${table.logicalName} through '${collection.name}'.`)
       org.setLookup(target, via, null, null)
-      org.touch(child, target, call.write.userId)
+      org.touch(child, target, call.write)
       return empty(204, ODATA_VERSION)
     }
     if (nav.args !== null) {
@@ -48,7 +48,7 @@ export function handleReference(call: Call, table: Table, row: Row, segments: Se
         const target = referenced(call, readBody(call)['@odata.id'])
         if (target.table !== child) throw dv.badRequest(`'${collection.name}' relates ${child.logicalName} records, not ${target.table.logicalName}.`)
         org.setLookup(target.row, via, table, String(row[table.primaryId]))
-        org.touch(child, target.row, call.write.userId)
+        org.touch(child, target.row, call.write)
         return empty(204, ODATA_VERSION)
       }
       case 'DELETE': {
@@ -62,6 +62,11 @@ export function handleReference(call: Call, table: Table, row: Row, segments: Se
         throw dv.methodNotAllowed(method)
     }
   }
+  const many = manyToManyOf(table, nav.name)
+  if (many) {
+    if (ref?.name !== '$ref') throw dv.notSupported(`Addressing a related record by key ('${safeDecode(nav.raw)}')`)
+    return manyToManyReference(call, table, row, many, nav)
+  }
   const single = lookupByNavigation(table, nav.name)!
   switch (method) {
     case 'GET': {
@@ -72,15 +77,51 @@ export function handleReference(call: Call, table: Table, row: Row, segments: Se
       const target = referenced(call, readBody(call)['@odata.id'])
       if (target.table !== single.target) throw dv.badRequest(`'${nav.name}' must reference a ${single.target.logicalName} record (got a ${target.table.logicalName}).`)
       org.setLookup(row, single.column, single.target, String(target.row[single.target.primaryId]))
-      org.touch(table, row, call.write.userId)
+      org.touch(table, row, call.write)
       return empty(204, ODATA_VERSION)
     }
     case 'DELETE':
       org.setLookup(row, single.column, null, null)
-      org.touch(table, row, call.write.userId)
+      org.touch(table, row, call.write)
       return empty(204, ODATA_VERSION)
     default:
       throw dv.methodNotAllowed(method)
+  }
+}
+
+/**
+ * `$ref` on a many-to-many relationship: POST `{"@odata.id": …}` associates (one intersect row), DELETE
+ * `…(<id>)/$ref` or `…/$ref?$id=…` disassociates, GET lists the references.
+ */
+function manyToManyReference(call: Call, table: Table, row: Row, many: ManyToMany, nav: Segment): SandboxResponse {
+  const org = call.ctx.org
+  const other = org.table(many.table)
+  const check = (target: { table: Table; row: Row }) => {
+    if (target.table !== other) throw dv.badRequest(`'${many.name}' relates ${other.logicalName} records, not ${target.table.logicalName}.`)
+    return target.row
+  }
+  if (nav.args !== null) {
+    if (call.method !== 'DELETE') throw dv.methodNotAllowed(call.method)
+    org.disassociate(row, table, many, getRecord(call, other, parseKey(safeDecode(nav.args), other)))
+    return empty(204, ODATA_VERSION)
+  }
+  switch (call.method) {
+    case 'GET': {
+      const value = org.relatedMany(row, table, many).map((r) => ({ '@odata.id': entityUrl(call, other, r) }))
+      return odataJson(200, { '@odata.context': `${call.base}/$metadata#Collection($ref)`, value })
+    }
+    case 'POST':
+      org.associate(row, table, many, check(referenced(call, readBody(call)['@odata.id'])))
+      return empty(204, ODATA_VERSION)
+    case 'DELETE': {
+      const id = call.q.get('$id')
+      if (!id) throw dv.badRequest(`Name the record to disassociate: DELETE …/${many.name}/$ref?$id=<url of the ${other.logicalName}>, or …/${many.name}(<id>)/$ref.`)
+      // Removing an association that does not exist changes nothing, and is not an error.
+      org.disassociate(row, table, many, check(referenced(call, id)))
+      return empty(204, ODATA_VERSION)
+    }
+    default:
+      throw dv.methodNotAllowed(call.method)
   }
 }
 

@@ -4,9 +4,10 @@ import type { Seed } from '../seed'
 import type { TokenSigner } from '../tokens'
 import { handleBatch } from './batch'
 import { buildCsdl } from './csdl'
-import { handleFunction, isOperation } from './functions'
+import { handleFunction, isOperation } from './operations'
 import { empty, ODATA_VERSION, odataJson, safeDecode, type SandboxRequest, type SandboxResponse } from './http'
 import { parseKey } from './keys'
+import { impersonate } from './impersonation'
 import { handleMetadata, isMetadataSet } from './metadata'
 import type { SandboxOrg } from './org'
 import { parsePrefer, type Preferences } from './prefer'
@@ -29,8 +30,11 @@ export interface WebApiContext {
 }
 
 export interface Caller {
+  /** The user the request runs as: the impersonated user when the caller impersonates. */
   user: Row
   claims: JWTPayload
+  /** When impersonating, the user who actually called (their token). */
+  delegate?: Row
 }
 
 export const API_PREFIX = /^\/api\/data\/v9\.[0-2]/
@@ -139,7 +143,7 @@ export function createCall(req: SandboxRequest, ctx: WebApiContext, caller: Call
     base,
     url: `${ctx.orgUrl}${req.url.pathname}${req.url.search}`,
     env: { org: ctx.org, filter: { alias, now: () => new Date(), userId, businessUnitId: String(caller.user._businessunitid_value ?? BUSINESS_UNIT_ID) } },
-    write: { resolve: (reference) => resolveReference(reference, ctx), userId }
+    write: { resolve: (reference) => resolveReference(reference, ctx), userId, delegateId: caller.delegate ? String(caller.delegate.systemuserid) : null }
   }
   return call
 }
@@ -156,7 +160,8 @@ export function resolveReference(reference: string, ctx: WebApiContext): { table
   return { table, row }
 }
 
-export async function route(req: SandboxRequest, ctx: WebApiContext, caller: Caller): Promise<SandboxResponse> {
+export async function route(req: SandboxRequest, ctx: WebApiContext, authenticated: Caller): Promise<SandboxResponse> {
+  const caller = impersonate(req, ctx, authenticated)
   const call = createCall(req, ctx, caller)
   const path = req.url.pathname.replace(API_PREFIX, '')
   const { method, base } = call
@@ -180,6 +185,5 @@ export async function route(req: SandboxRequest, ctx: WebApiContext, caller: Cal
   if (isMetadataSet(first.name)) return handleMetadata(call, segments)
   const table = tableBySet.get(first.name)
   if (!table) throw dv.noResource(safeDecode(first.name))
-  for (const header of ['callerobjectid', 'mscrmcallerid']) if (req.headers[header]) throw dv.notSupported(`Impersonation (the ${header === 'callerobjectid' ? 'CallerObjectId' : 'MSCRMCallerID'} header)`)
   return handleRecords(call, table, segments)
 }

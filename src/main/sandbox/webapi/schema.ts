@@ -19,10 +19,14 @@ export interface Column {
   maxLength?: number
   /** Option labels for Picklist/State/Status. */
   options?: Record<number, string>
+  /** Status: the state each status reason belongs to (StatusOptionMetadata.State). */
+  states?: Record<number, number>
   /** For Lookup: the tables it can point to; more than one makes it a multi-table (polymorphic) lookup. */
   targets?: LookupTarget[]
   readOnly?: boolean
   required?: 'None' | 'ApplicationRequired' | 'SystemRequired'
+  /** An autonumber column (`CAS-{SEQNUM:5}-{RANDSTRING:6}`): filled on create when the body leaves it empty. */
+  autoNumberFormat?: string
 }
 
 export interface CollectionNavigation {
@@ -30,6 +34,19 @@ export interface CollectionNavigation {
   table: string
   /** The lookup column on `table` that points back here. */
   via: string
+}
+
+/**
+ * A many-to-many relationship seen from one side: the collection-valued navigation property (named, as in
+ * Dataverse, after the relationship on both sides), the other table, and the intersect table with its two columns.
+ */
+export interface ManyToMany {
+  name: string
+  table: string
+  intersect: string
+  /** The intersect column that holds this table's id, and the one that holds the other table's. */
+  self: string
+  other: string
 }
 
 export interface AlternateKey {
@@ -51,23 +68,68 @@ export interface Table {
   columns: Column[]
   collections: CollectionNavigation[]
   alternateKeys: AlternateKey[]
+  manyToMany?: ManyToMany[]
+  /** The entity type this one derives from in the CSDL: activities derive from activitypointer. */
+  baseTable?: string
+  /** activitypointer: the rows of every table that derives from it, read-only (GET only, as in Dataverse). */
+  view?: boolean
+  /** An intersect table of a many-to-many relationship: read-only, written by associating records. */
+  intersect?: boolean
+  isActivity?: boolean
 }
 
 export { TABLES }
 export const tableByName = new Map(TABLES.map((t) => [t.logicalName, t]))
 export const tableBySet = new Map(TABLES.map((t) => [t.entitySet, t]))
 
+/** The tables whose rows a view table (activitypointer) shows. */
+export function derivedTables(table: Table): Table[] {
+  return TABLES.filter((t) => t.baseTable === table.logicalName)
+}
+
+export function manyToManyOf(table: Table, name: string): ManyToMany | undefined {
+  return table.manyToMany?.find((m) => m.name === name)
+}
+
+/** The two columns of an intersect table and the tables whose ids they hold. */
+export function intersectEnds(intersect: Table): Array<{ column: string; table: string }> {
+  for (const t of TABLES) {
+    const m = t.manyToMany?.find((x) => x.intersect === intersect.logicalName)
+    if (m) return [{ column: m.self, table: t.logicalName }, { column: m.other, table: m.table }]
+  }
+  return []
+}
+
 export function column(table: Table, name: string): Column | undefined {
   return table.columns.find((c) => c.name === name)
 }
 
-/** The lookup column behind a single-valued navigation property, and which target that property names. */
+/**
+ * The lookup column behind a single-valued navigation property, and which target that property names. A derived
+ * type also has its base type's navigation properties (task: `regardingobjectid_account` beside `regardingobjectid_account_task`).
+ */
 export function lookupByNavigation(table: Table, navigation: string): { column: Column; target: Table } | undefined {
   for (const c of table.columns) {
     const t = c.targets?.find((x) => x.navigation === navigation)
     if (t) return { column: c, target: tableByName.get(t.table)! }
   }
-  return undefined
+  const base = table.baseTable ? tableByName.get(table.baseTable) : undefined
+  const inherited = base ? lookupByNavigation(base, navigation) : undefined
+  if (!inherited) return undefined
+  const own = column(table, inherited.column.name)
+  return own ? { column: own, target: inherited.target } : undefined
+}
+
+/** The navigation properties a table declares itself in the CSDL (a derived type does not repeat its base type's). */
+export function ownNavigations(table: Table, col: Column): LookupTarget[] {
+  const base = table.baseTable ? tableByName.get(table.baseTable) : undefined
+  return col.targets!.filter((t) => !base || !lookupByNavigation(base, t.navigation))
+}
+
+/** The columns a table declares itself in the CSDL: a derived type inherits its base type's. */
+export function ownColumns(table: Table): Column[] {
+  const base = table.baseTable ? tableByName.get(table.baseTable) : undefined
+  return base ? table.columns.filter((c) => !column(base, c.name)) : table.columns
 }
 
 /** For multi-table lookups the row keeps which table the id belongs to beside the value. */
@@ -124,4 +186,4 @@ export function displayNameOf(col: Column): string {
 
 export const API_VERSION = '9.2.25114.00178'
 /** Changes whenever the Sandbox's schema changes; sent as `@Microsoft.Dynamics.CRM.globalmetadataversion`. */
-export const GLOBAL_METADATA_VERSION = '20261120'
+export const GLOBAL_METADATA_VERSION = '20261122'

@@ -1,6 +1,6 @@
 import type { SandboxOrg } from './org'
 import type { Row } from './seedData'
-import { edmType, lookupTargetOf, type Column, type Table } from './schema'
+import { edmType, lookupByNavigation, lookupTargetOf, manyToManyOf, type Column, type Table } from './schema'
 
 /**
  * What a `$filter` (or `$apply`) can name from a row: properties, single-valued navigation (lookups, or complex
@@ -41,20 +41,20 @@ export function tableScope(org: SandboxOrg, table: Table): FilterScope {
       return col ? { edm: edmType(col.type), get: (row) => row[col.name] ?? null, column: col } : undefined
     },
     navigation(name) {
-      for (const col of table.columns) {
-        const target = col.targets?.find((t) => t.navigation === name)
-        if (!target) continue
-        const targetTable = org.table(target.table)
+      const single = lookupByNavigation(table, name)
+      if (single) {
+        const { column: col, target } = single
         return {
           collection: false,
-          scope: tableScope(org, targetTable),
+          scope: tableScope(org, target),
           follow: (row) => {
-            const to = lookupTargetOf(row, col)
-            if (!to || to.logicalName !== target.table) return null
-            return org.find(targetTable, String(row[col.name])) ?? null
+            if (lookupTargetOf(row, col) !== target) return null
+            return org.find(target, String(row[col.name])) ?? null
           }
         }
       }
+      const many = manyToManyOf(table, name)
+      if (many) return { collection: true, scope: tableScope(org, org.table(many.table)), follow: (row) => org.relatedMany(row, table, many) }
       const nav = table.collections.find((c) => c.name === name)
       if (!nav) return undefined
       const child = org.table(nav.table)

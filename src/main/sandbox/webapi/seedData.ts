@@ -1,7 +1,9 @@
 import type { Seed } from '../seed'
+import { salesRows } from './seedSales'
+import { securityRows } from './seedSecurity'
 
 /** Deterministic pseudo-random numbers, so every fresh Sandbox has the same rows. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed
   return () => {
     a |= 0
@@ -12,17 +14,17 @@ function mulberry32(seed: number): () => number {
   }
 }
 
-function guid(random: () => number): string {
+export function guid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
-const PREFIXES = ['Contoso', 'Fabrikam', 'Adventure Works', 'Northwind', 'Tailspin', 'Woodgrove', 'Litware', 'Proseware', 'Alpine Ski', 'Blue Yonder', 'Coho Winery', 'Fourth Coffee', 'Humongous', 'Lucerne', 'Margie\'s Travel', 'Wide World', 'Trey Research', 'Graphic Design', 'Relecloud', 'VanArsdel']
-const SUFFIXES = ['Ltd', 'Inc.', 'GmbH', 'Group', 'Holdings', 'Partners']
-const CITIES: Array<[string, string]> = [['Seattle', 'United States'], ['Redmond', 'United States'], ['London', 'United Kingdom'], ['Paris', 'France'], ['Berlin', 'Germany'], ['Amsterdam', 'Netherlands'], ['Madrid', 'Spain'], ['Sydney', 'Australia'], ['Toronto', 'Canada'], ['Tokyo', 'Japan']]
-const FIRST = ['Alex', 'Sam', 'Jordan', 'Taylor', 'Morgan', 'Casey', 'Jamie', 'Riley', 'Avery', 'Quinn', 'Maria', 'Yuki', 'Oliver', 'Amelia', 'Noah', 'Sofia', 'Liam', 'Emma', 'Lucas', 'Mia']
-const LAST = ['Anderson', 'Bauer', 'Chen', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hughes', 'Ibrahim', 'Jansen', 'Kowalski', 'López', 'Müller', 'Nakamura', 'O\'Brien', 'Patel', 'Rossi', 'Schmidt', 'Tanaka', 'Williams']
-const TITLES = ['Purchasing Manager', 'CFO', 'IT Director', 'Sales Representative', 'Operations Lead', 'CEO', 'Developer', 'Account Manager']
+export const PREFIXES = ['Contoso', 'Fabrikam', 'Adventure Works', 'Northwind', 'Tailspin', 'Woodgrove', 'Litware', 'Proseware', 'Alpine Ski', 'Blue Yonder', 'Coho Winery', 'Fourth Coffee', 'Humongous', 'Lucerne', 'Margie\'s Travel', 'Wide World', 'Trey Research', 'Graphic Design', 'Relecloud', 'VanArsdel']
+export const SUFFIXES = ['Ltd', 'Inc.', 'GmbH', 'Group', 'Holdings', 'Partners']
+export const CITIES: Array<[string, string]> = [['Seattle', 'United States'], ['Redmond', 'United States'], ['London', 'United Kingdom'], ['Paris', 'France'], ['Berlin', 'Germany'], ['Amsterdam', 'Netherlands'], ['Madrid', 'Spain'], ['Sydney', 'Australia'], ['Toronto', 'Canada'], ['Tokyo', 'Japan']]
+export const FIRST = ['Alex', 'Sam', 'Jordan', 'Taylor', 'Morgan', 'Casey', 'Jamie', 'Riley', 'Avery', 'Quinn', 'Maria', 'Yuki', 'Oliver', 'Amelia', 'Noah', 'Sofia', 'Liam', 'Emma', 'Lucas', 'Mia']
+export const LAST = ['Anderson', 'Bauer', 'Chen', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hughes', 'Ibrahim', 'Jansen', 'Kowalski', 'López', 'Müller', 'Nakamura', 'O\'Brien', 'Patel', 'Rossi', 'Schmidt', 'Tanaka', 'Williams']
+export const TITLES = ['Purchasing Manager', 'CFO', 'IT Director', 'Sales Representative', 'Operations Lead', 'CEO', 'Developer', 'Account Manager']
 const INDUSTRIES = [1, 2, 3, 6, 7, 12, 19, 26, 33]
 
 export type Row = Record<string, unknown>
@@ -32,7 +34,12 @@ export const BUSINESS_UNIT_ID = 'b0000000-0000-4000-8000-0000000000b1'
 export const USD_ID = 'c0000000-0000-4000-8000-0000000000c1'
 export const EUR_ID = 'c0000000-0000-4000-8000-0000000000c2'
 
-/** About 430 rows: a business unit, two currencies, users (directory and application users), 120 accounts, 240 contacts, 60 tasks. */
+/**
+ * About 750 rows: a business unit, two currencies, users (directory and application users), 120 accounts, 240
+ * contacts, 60 tasks; then (from a second random sequence, so the rows above keep the ids older Sandboxes gave them)
+ * roles and teams with their members, products, leads, opportunities with their close activities, cases, emails
+ * and phone calls.
+ */
 export function seedRows(seed: Seed): Tables {
   const random = mulberry32(20261120)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
@@ -129,6 +136,7 @@ export function seedRows(seed: Seed): Tables {
         prioritycode: Math.floor(random() * 3),
         statecode: done ? 1 : 0,
         statuscode: done ? 5 : 2,
+        activitytypecode: 'task',
         _regardingobjectid_value: account.accountid,
         '_regardingobjectid_value@type': 'account',
         _ownerid_value: account._ownerid_value,
@@ -147,5 +155,6 @@ export function seedRows(seed: Seed): Tables {
     { transactioncurrencyid: USD_ID, currencyname: 'US Dollar', isocurrencycode: 'USD', currencysymbol: '$', exchangerate: 1, createdon: at(0), modifiedon: at(0), versionnumber: ++version },
     { transactioncurrencyid: EUR_ID, currencyname: 'Euro', isocurrencycode: 'EUR', currencysymbol: '€', exchangerate: 0.92, createdon: at(0), modifiedon: at(0), versionnumber: ++version }
   ]
-  return { account: accounts, contact: contacts, task: tasks, systemuser: systemusers, businessunit: businessunits, transactioncurrency: transactioncurrencies }
+  const tables = { account: accounts, contact: contacts, task: tasks, systemuser: systemusers, businessunit: businessunits, transactioncurrency: transactioncurrencies }
+  return { ...tables, ...securityRows(seed, systemusers, businessunits[0]!), ...salesRows(tables, owners) }
 }

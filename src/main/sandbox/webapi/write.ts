@@ -1,13 +1,15 @@
 import { DataverseFailure, dv } from '../errors'
 import type { SandboxOrg } from './org'
 import type { Row } from './seedData'
-import { lookupByNavigation, type Column, type Table } from './schema'
+import { lookupByNavigation, manyToManyOf, type Column, type Table } from './schema'
 
 export interface WriteContext {
   /** A record reference from `@odata.bind` or `@odata.id`: `/accounts(<id>)`, `accounts(accountnumber='…')` or a full URL. */
   resolve(reference: string): { table: Table; row: Row }
-  /** The caller's systemuserid: owner and created-by of new rows. */
+  /** The caller's systemuserid (the impersonated user's, when impersonating): owner and created-by of new rows. */
   userId: string
+  /** When impersonating, the user who actually called: created-by and modified-by "on behalf" of `userId`. */
+  delegateId?: string | null
 }
 
 type After = (row: Row) => void
@@ -34,6 +36,18 @@ export function applyBody(org: SandboxOrg, table: Table, row: Row, body: Record<
         const related = org.insert(single.target, value as Record<string, unknown>, ctx)
         org.setLookup(row, single.column, single.target, String(related[single.target.primaryId]))
       } else throw dv.badRequest(`The value of the navigation property '${key}' must be an object (deep insert) or null.`)
+      continue
+    }
+    const many = manyToManyOf(table, key)
+    if (many) {
+      if (!Array.isArray(value)) throw dv.badRequest(`The value of the collection-valued navigation property '${key}' must be an array of records (deep insert).`)
+      const other = org.table(many.table)
+      after.push((parent) => {
+        for (const item of value) {
+          if (!item || typeof item !== 'object' || Array.isArray(item)) throw dv.badRequest(`Each item of '${key}' must be a record object.`)
+          org.associate(parent, table, many, org.insert(other, item as Record<string, unknown>, ctx))
+        }
+      })
       continue
     }
     const collection = table.collections.find((c) => c.name === key)
@@ -63,7 +77,7 @@ export function applyBody(org: SandboxOrg, table: Table, row: Row, body: Record<
     if (col.readOnly || col.name === table.primaryId) throw dv.badRequest(`The property '${key}' is read-only and cannot be set.`)
     row[col.name] = coerce(table, col, value)
   }
-  if (table.logicalName === 'contact' || table.logicalName === 'systemuser') {
+  if (table.logicalName === 'contact' || table.logicalName === 'systemuser' || table.logicalName === 'lead') {
     row.fullname = [row.firstname, row.lastname].filter((p) => typeof p === 'string' && p).join(' ') || null
   }
   return after
@@ -82,6 +96,20 @@ function bind(org: SandboxOrg, table: Table, row: Row, nav: string, value: unkno
     org.setLookup(row, single.column, single.target, String(target.row[single.target.primaryId]))
     return
   }
+  const many = manyToManyOf(table, nav)
+  if (many && Array.isArray(value)) {
+    const other = org.table(many.table)
+    const targets = value.map((ref) => {
+      if (typeof ref !== 'string') throw dv.badRequest(`Each value of '${nav}@odata.bind' must be a record URL.`)
+      const target = ctx.resolve(ref)
+      if (target.table !== other) throw dv.badRequest(`'${nav}@odata.bind' must reference ${other.logicalName} records (got a ${target.table.logicalName}).`)
+      return target.row
+    })
+    after.push((parent) => {
+      for (const r of targets) org.associate(parent, table, many, r)
+    })
+    return
+  }
   const collection = table.collections.find((c) => c.name === nav)
   if (collection && Array.isArray(value)) {
     const child = org.table(collection.table)
@@ -95,7 +123,7 @@ function bind(org: SandboxOrg, table: Table, row: Row, nav: string, value: unkno
     after.push((parent) => {
       for (const r of targets) {
         org.setLookup(r, via, table, String(parent[table.primaryId]))
-        org.touch(child, r, ctx.userId)
+        org.touch(child, r, ctx)
       }
     })
     return

@@ -52,12 +52,10 @@ describe('functions and actions', () => {
     expect((await c.get('/NoSuchFunction()')).json()).toEqual({ error: { code: '0x8006088a', message: "Resource not found for the segment 'NoSuchFunction'." } })
   })
 
-  it('[use-fetchxml-web-api] FetchXML and impersonation are not emulated: 501, never a silent full answer', async () => {
-    const fetch = await c.get(`/accounts?fetchXml=${encodeURIComponent('<fetch top="2"><entity name="account"><attribute name="name"/></entity></fetch>')}`)
-    expect(fetch.status).toBe(501)
-    expect(fetch.json<{ error: { message: string } }>().error.message).toMatch(/^The fetchXml parameter \(a FetchXML query\) is not supported by the OrgBench Sandbox/)
-    const impersonated = await c.get('/accounts?$select=name&$top=1', { callerobjectid: '00000000-0000-0000-0000-000000000001' })
-    expect(impersonated.status).toBe(501)
+  it('[query-data-web-api] saved and personal views are not emulated: 501, never a silent full answer', async () => {
+    const saved = await c.get('/accounts?savedQuery=00000000-0000-0000-00aa-000010001002')
+    expect(saved.status).toBe(501)
+    expect(saved.json<{ error: { message: string } }>().error.message).toMatch(/^The savedQuery parameter \(a saved view\) is not supported by the OrgBench Sandbox/)
   })
 
   it('[merge-entity-using-web-api] the Merge action moves the subordinate\'s children and deactivates it', async () => {
@@ -83,7 +81,7 @@ describe('table definitions', () => {
 
   it('[query-metadata-web-api] enum types in $filter: OwnershipType eq Microsoft.Dynamics.CRM.OwnershipTypes\'UserOwned\'', async () => {
     const names = (await ok("/EntityDefinitions?$select=LogicalName&$filter=OwnershipType eq Microsoft.Dynamics.CRM.OwnershipTypes'UserOwned'")).json<Collection>().value.map((e) => e.LogicalName)
-    expect(names.sort()).toEqual(['account', 'contact', 'task'])
+    expect(names.sort()).toEqual(['account', 'activitypointer', 'contact', 'email', 'incident', 'lead', 'opportunity', 'opportunityclose', 'phonecall', 'task'])
   })
 
   it('[query-metadata-web-api] complex types in $filter: CanCreateAttributes/Value eq true', async () => {
@@ -234,20 +232,27 @@ describe('CORS and the CSDL document', () => {
     const csdl = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse((await ok('/$metadata')).text)
     const schema = csdl['edmx:Edmx']['edmx:DataServices'].Schema
     const types = new Map<string, Json>((schema.EntityType as Json[]).map((t) => [String(t.Name), t]))
+    // A derived type (task BaseType activitypointer) has its base type's properties too.
+    const declaredOf = (type: Json): string[] => [...(type.BaseType && type.BaseType !== 'mscrm.crmbaseentity' ? declaredOf(types.get(String(type.BaseType).slice(6))!) : []), ...[type.Property ?? []].flat().map((p) => String((p as Json).Name))]
     for (const set of schema.EntityContainer.EntitySet as Json[]) {
       const r = await ok(`/${String(set.Name)}${String(set.EntityType).includes('Metadata') ? '' : '?$top=1'}`)
       if (String(set.EntityType).startsWith('mscrm.') && !/Metadata/.test(String(set.EntityType))) {
         const type = types.get(String(set.EntityType).slice(6))!
-        const declared = [type.Property].flat().map((p) => String((p as Json).Name))
         const row = r.json<Collection>().value[0]!
-        expect(Object.keys(row).filter((k) => !k.includes('@')).sort(), String(set.Name)).toEqual(declared.sort())
+        expect(row, String(set.Name)).toBeDefined()
+        expect(Object.keys(row).filter((k) => !k.includes('@')).sort(), String(set.Name)).toEqual(declaredOf(type).sort())
         const keys = (type.Annotation as Json | undefined)?.Term === 'OData.Community.Keys.V1.AlternateKeys'
-        if (keys) expect(set.Name).toMatch(/accounts|transactioncurrencies/)
+        if (keys) expect(set.Name).toMatch(/^(accounts|transactioncurrencies|products)$/)
       }
     }
     const account = types.get('account')!
     expect(JSON.stringify(account.Annotation)).toContain('"PropertyPath":"accountnumber"')
+    expect(types.get('task')).toMatchObject({ BaseType: 'mscrm.activitypointer' })
+    expect(types.get('task')!.Key).toBeUndefined()
+    // Every operation the CSDL declares is one the Sandbox runs: none answers 404 or "not supported".
     const functions = [schema.Function].flat().map((f: Json) => String(f.Name))
-    for (const name of functions) expect(['WhoAmI', 'RetrieveVersion', 'RetrieveTotalRecordCount']).toContain(name)
+    const actions = [schema.Action].flat().map((f: Json) => String(f.Name))
+    expect(functions.sort()).toEqual(['RetrieveTotalRecordCount', 'RetrieveUserPrivileges', 'RetrieveVersion', 'WhoAmI'])
+    expect(actions.sort()).toEqual(['LoseOpportunity', 'Merge', 'QualifyLead', 'WinOpportunity', 'sample_CalculateDiscount'])
   })
 })
