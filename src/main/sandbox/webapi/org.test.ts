@@ -29,6 +29,30 @@ describe('SandboxOrg data', () => {
     await org.flush()
   })
 
+  it('migrates data of the previous schema: new tables from the seed, references to rows deleted since cleared, versions above every saved one', async () => {
+    const dir = tempDir()
+    const old = seedRows(seed)
+    const kept = ['account', 'contact', 'task', 'systemuser', 'businessunit', 'transactioncurrency']
+    const v2 = Object.fromEntries(kept.map((t) => [t, old[t]!]))
+    // The user had deleted an account that seeded opportunities and cases point to, and a user who is in a team.
+    const gone = v2.account!.shift()!
+    const goneUser = v2.systemuser!.pop()!
+    for (const task of v2.task!) delete task.activitytypecode
+    const saved = Math.max(...Object.values(v2).flatMap((rows) => rows.map((r) => Number(r.versionnumber))))
+    writeFileSync(join(dir, 'org-data.json'), JSON.stringify({ dataVersion: 2, tables: v2, deleted: { account: [{ id: gone.accountid, version: saved + 1 }] } }))
+    const org = new SandboxOrg(seed, dir)
+    const opportunities = org.rows(tableByName.get('opportunity')!)
+    expect(opportunities.length).toBe(old.opportunity!.length)
+    expect(opportunities.some((o) => o._customerid_value === gone.accountid || o._parentaccountid_value === gone.accountid)).toBe(false)
+    expect(opportunities.filter((o) => o._customerid_value === null).length).toBeGreaterThan(0)
+    expect(org.rows(tableByName.get('teammembership')!).some((m) => m.systemuserid === goneUser.systemuserid)).toBe(false)
+    expect(org.rows(tableByName.get('lead')!).every((l) => Number(l.versionnumber) > saved + 1)).toBe(true)
+    expect(org.rows(tableByName.get('task')!).every((t) => t.activitytypecode === 'task')).toBe(true)
+    expect(org.changesSince(tableByName.get('lead')!, saved + 1).changed).toHaveLength(old.lead!.length)
+    await org.flush()
+    expect(new SandboxOrg(seed, dir).rows(tableByName.get('incident')!).length).toBe(old.incident!.length)
+  })
+
   it('remembers deletions with a version for change tracking, and saves them', async () => {
     const dir = tempDir()
     const org = new SandboxOrg(seed, dir)

@@ -4,7 +4,7 @@ import { recordOf } from './params'
 import type { EntityArgument, Operation } from './types'
 
 const TIERS: Array<{ name: string; from: number; percent: number }> = [
-  { name: 'Strategic', from: 10_000_000, percent: 10 },
+  { name: 'Strategic', from: 4_000_000, percent: 10 },
   { name: 'Key', from: 1_000_000, percent: 5 },
   { name: 'Standard', from: 0, percent: 0 }
 ]
