@@ -97,10 +97,24 @@ describe('limits on both ports', () => {
     const path = which === 'https' ? `/${sb.info.tenantId}/oauth2/v2.0/token` : `/${sb.info.tenantId}/oauth2/v2.0/authorize`
     const big = await rawExchange(endpoint, [`POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\nabc`])
     expect(big.status).toBe(413)
-    const header = await rawExchange(endpoint, [`GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`])
+    // The HTTPS port's headers may carry a 32 KiB URL on top of the usual 16 KiB.
+    const header = await rawExchange(endpoint, [`GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'a'.repeat((which === 'https' ? 52 : 20) * 1024)}\r\n\r\n`])
     expect(header.status).toBe(431)
-    const long = await rawExchange(endpoint, [`GET /${'a'.repeat(9000)} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`])
+    const long = await rawExchange(endpoint, [`GET /${'a'.repeat(which === 'https' ? 33_000 : 9000)} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`])
     expect(long.status).toBe(414)
+  })
+
+  it('https: a Web API URL up to Dataverse\'s 32 KiB limit is served (the pages port keeps 8 KiB)', async () => {
+    const token = await sb.appToken()
+    const filter = (length: number) => `/api/data/v9.2/accounts?$select=name&$filter=${encodeURIComponent(`name eq '${'x'.repeat(length)}'`)}`
+    const target = filter(30_000)
+    expect(target.length).toBeGreaterThan(30_000)
+    expect(target.length).toBeLessThanOrEqual(32_768)
+    const answer = await rawExchange(https, [`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${https.port}\r\nAuthorization: Bearer ${token}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`])
+    expect(answer.status, answer.head.split('\r\n')[0]).toBe(200)
+    expect(answer.body).toContain('"value":[]')
+    const pagesLong = await rawExchange(pages, [`GET /devicelogin?x=${'a'.repeat(12_000)} HTTP/1.1\r\nHost: 127.0.0.1:${pages.port}\r\nConnection: close\r\n\r\n`])
+    expect(pagesLong.status).toBe(414)
   })
 
   it.each(['https', 'pages'] as const)('%s: slow clients (slowloris) are cut after the headers timeout while others are served', async (which) => {

@@ -13,7 +13,7 @@ import { TokenSigner } from './tokens'
 import type { SandboxInfo } from '../../shared/sandbox'
 import { json, type SandboxRequest, type SandboxResponse } from './webapi/http'
 import { SandboxOrg } from './webapi/org'
-import { handleWebApi, isWebApiPath } from './webapi/routes'
+import { handleWebApi, isWebApiPath, MAX_URL_LENGTH } from './webapi/routes'
 
 export interface SandboxOptions {
   /** The OrgBench data folder; the Sandbox keeps its CA, keys, seed and data in `<dataDir>/sandbox`. */
@@ -56,9 +56,13 @@ export class SandboxServer {
     const seed: Seed = { ...loaded.seed, ...this.options.seedOverrides }
     const signer = await TokenSigner.create(pki.signingKeyPem, pki.signingCertPem, { lifetimeSeconds: seed.accessTokenLifetimeSeconds, ...(this.options.now ? { now: this.options.now } : {}) })
     const limits = listenerLimits({ maxConnections: 1024, ...this.options.limits })
-    const server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, ...serverOptions(limits) })
+    // Dataverse accepts URLs up to 32 KiB (a long $filter or fetchXml): the HTTPS port takes targets that long, and the
+    // request line and headers that carry one. The sign-in pages port keeps the small limits.
+    const httpsLimits = listenerLimits({ maxTargetLength: MAX_URL_LENGTH, maxHeaderBytes: limits.maxHeaderBytes + MAX_URL_LENGTH }, limits)
+    const server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, ...serverOptions(httpsLimits) })
     const pagesServer = createHttpServer(serverOptions(limits))
-    for (const s of [server, pagesServer]) guardListener(s, limits)
+    guardListener(server, httpsLimits)
+    guardListener(pagesServer, limits)
     const port = await listen(server, this.options.port ?? 0)
     const pagesPort = await listen(pagesServer, this.options.port ? this.options.port + 1 : 0)
     const baseUrl = `https://127.0.0.1:${port}`
@@ -69,7 +73,7 @@ export class SandboxServer {
     const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers }
     const identity = this.identity
     const accept = (req: IncomingMessage, res: ServerResponse, origin: string): ParsedTarget | null => {
-      const target = readRequestTarget(req, origin, limits)
+      const target = readRequestTarget(req, origin, origin === baseUrl ? httpsLimits : limits)
       if (target.ok) return target
       sendPlain(res, target.status, target.reason)
       return null
