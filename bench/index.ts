@@ -7,6 +7,7 @@
  *  4. Sign-in: a cold client-credentials sign-in, and the token work of a request with a cached token.
  *  5. The org's schema at real-org size: parse and index, start from the cache, memory, URL completion in Chromium.
  *  6. Saved work: a 3,000-file collection opened, a save, search per keystroke, a history of 100,000 sends.
+ *  7. Big response bodies (1, 10, 50 MB) in the built renderer: first lines painted, longest task, heap, search.
  */
 import { Agent, request } from 'undici'
 import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
@@ -20,6 +21,7 @@ import { Services } from '../src/main/core/services'
 import { keyFileSecretBox } from '../src/main/core/store/secretBox'
 import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
 import { schemaBench } from './schema'
+import { responseBodyBench } from './responseBody'
 import { collectionsBench } from './collections'
 
 const REQUESTS = 2000
@@ -253,6 +255,8 @@ async function main(): Promise<void> {
   await schemaBench()
   console.log('')
   await collectionsBench()
+  console.log('')
+  await responseBodyBench()
 }
 
 void main()
