@@ -79,7 +79,7 @@ export function seedRows(seed: Seed): Tables {
       address1_city: city,
       address1_country: country,
       description: null,
-      revenue: Math.round(random() * 50_000_000) / 100 * 10,
+      revenue: Math.round(random() * 50_000_000) / 10,
       numberofemployees: Math.floor(random() * 5000) + 5,
       industrycode: pick(INDUSTRIES),
       statecode: active ? 0 : 1,
