@@ -87,6 +87,7 @@ export function handleRecords(call: Call, table: Table, segments: Segment[]): Sa
     if (third) throw dv.noResource(safeDecode(third.raw))
     if (method === 'GET') return listRows(call, child, related, link)
     if (method === 'POST') {
+      checkWritable(child, method)
       const via = column(child, collection.via)!
       const body = readBody(call)
       return create(call, child, body, (created) => call.ctx.org.setLookup(created, via, table, String(row[table.primaryId])))

@@ -69,6 +69,17 @@ describe('seeded rows', () => {
     expect(r.status).toBe(400)
     expect(r.json()).toEqual({ error: { code: '0x80040800', message: "The 'Create' method does not support entities of type 'activitypointer'. MessageProcessorCache returned MessageProcessor.Empty." } })
     expect((await c.send('POST', '/teammemberships', { teamid: '00000000-0000-0000-0000-000000000001' })).json()).toMatchObject({ error: { code: '0x80040800' } })
+    const account = (await ok('/accounts?$select=name&$top=1')).value[0]!
+    expect((await c.send('POST', `/accounts(${String(account.accountid)})/Account_ActivityPointers`, { subject: 'x' })).json()).toMatchObject({ error: { code: '0x80040800' } })
+    const activity = (await ok('/activitypointers?$select=subject&$top=1')).value[0]!
+    expect((await c.send('PATCH', `/activitypointers(${String(activity.activityid)})`, { subject: 'y' })).json()).toMatchObject({ error: { code: '0x80040800', message: expect.stringMatching(/^The 'Update' method/) } })
+  })
+
+  it('[use-alternate-key] a product by its product number (an alternate key)', async () => {
+    const product = (await ok('/products?$select=name,productnumber&$top=1')).value[0]!
+    const r = await c.get(`/products(productnumber='${String(product.productnumber)}')?$select=name`)
+    expect(r.status).toBe(200)
+    expect(r.json()).toMatchObject({ productid: product.productid, name: product.name })
   })
 })
 
