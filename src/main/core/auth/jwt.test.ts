@@ -29,10 +29,10 @@ describe('decodeToken', () => {
   })
 
   it('tells app from user tokens of a standard (RFC 9068) authority by subject and client', async () => {
-    const app = decodeToken(await sign({ aud: 'https://org.example', sub: 'client-1', client_id: 'client-1', scope: '', exp: 9999999999 }), 'https://org.example')
-    expect(app.identity).toBe('app')
-    const user = decodeToken(await sign({ aud: 'https://org.example', sub: 'user-7', client_id: 'client-1', exp: 9999999999 }), 'https://org.example')
-    expect(user.identity).toBe('user')
+    const app = decodeToken(await sign({ aud: 'https://org.example', sub: 'client-1', client_id: 'client-1', scope: '', exp: 9999999999 }), { orgUrl: 'https://org.example' })
+    expect(app).toMatchObject({ kind: 'jwt', identity: 'app' })
+    const user = decodeToken(await sign({ aud: 'https://org.example', sub: 'user-7', client_id: 'client-1', exp: 9999999999 }), { orgUrl: 'https://org.example' })
+    expect(user).toMatchObject({ kind: 'jwt', identity: 'user' })
   })
 
   it('reports opaque tokens as opaque, not as an error', () => {
