@@ -179,17 +179,17 @@ async function measure(page: Page, url: string): Promise<Figures> {
   await page.waitForTimeout(300)
   const heapBefore = await heap(page)
   await page.evaluate(() => {
-    const b = (window as unknown as { __bench: Bench }).__bench
+    const b = (globalThis as unknown as { __bench: Bench }).__bench
     b.peak = 0
     b.sampling = true
   })
   await page.getByTestId('send').click()
-  await page.waitForFunction(() => (window as unknown as { __bench: Bench }).__bench.paintedAt > 0, undefined, { timeout: 120_000, polling: 50 })
+  await page.waitForFunction(() => (globalThis as unknown as { __bench: Bench }).__bench.paintedAt > 0, undefined, { timeout: 120_000, polling: 50 })
   await page.getByTestId('body-progress').waitFor({ state: 'detached', timeout: 120_000 })
   const formattedAt = await page.evaluate(() => performance.now())
   await page.waitForTimeout(1000)
   const b = await page.evaluate(() => {
-    const b = (window as unknown as { __bench: Bench }).__bench
+    const b = (globalThis as unknown as { __bench: Bench }).__bench
     b.sampling = false
     return { ...b }
   })
@@ -205,17 +205,17 @@ async function measure(page: Page, url: string): Promise<Figures> {
   await page.locator('[data-testid="body-search-count"][data-done="true"]').waitFor({ timeout: 120_000 })
   const searchEnd = await page.evaluate(() => performance.now())
   const count = (await page.getByTestId('body-search-count').textContent()) ?? ''
-  const afterSearch = await page.evaluate(() => (window as unknown as { __bench: Bench }).__bench.longtasks)
+  const afterSearch = await page.evaluate(() => (globalThis as unknown as { __bench: Bench }).__bench.longtasks)
   await page.keyboard.press('Escape')
 
   // Raw: the same body as it came, cut into pieces.
   const rawStart = await page.evaluate(() => performance.now())
   await page.getByTestId('body-raw').click()
-  await page.waitForFunction(() => document.querySelector('[data-testid="response-body"][data-view="raw"] .cm-line')?.textContent, undefined, { timeout: 60_000, polling: 'raf' })
+  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="response-body"][data-view="raw"] .cm-line')?.textContent, undefined, { timeout: 60_000, polling: 'raf' })
   const rawPainted = await page.evaluate(() => performance.now())
   await page.getByTestId('body-progress').waitFor({ state: 'detached', timeout: 120_000 })
   await page.waitForTimeout(500)
-  const afterRaw = await page.evaluate(() => (window as unknown as { __bench: Bench }).__bench.longtasks)
+  const afterRaw = await page.evaluate(() => (globalThis as unknown as { __bench: Bench }).__bench.longtasks)
 
   return {
     bodyString,
