@@ -6,7 +6,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { dataverseAccounts } from '../bench/responseBody'
-import { expect, test, type AppFixture } from './harness'
+import { expect, test, type AppFixture, type SandboxFixture } from './harness'
 
 /** A loopback server answering with fixed bodies by path. */
 async function bodyServer(bodies: Record<string, { type: string; body: string }>): Promise<{ url: string; close: () => Promise<void> }> {
@@ -140,4 +140,150 @@ test('a body that is not what its type says is shown as it came, with where it b
   } finally {
     await server.close()
   }
+})
+
+/** The Sandbox environment with a client-credentials profile, signed in (the app then loads the org's schema). */
+async function withAppProfile({ app, info }: SandboxFixture): Promise<void> {
+  const list = await app.router.invoke('env.list', {})
+  const env = list.environments.find((e) => e.name === 'Sandbox')!
+  await app.services.environments.update(env.id, { ...(await app.services.environments.get(env.id)), auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
+  await app.services.auth.signIn(env.id)
+}
+
+/** Dataverse headers from the request's Dataverse section: formatted values, and a page size when given. */
+async function dataverseHeaders(page: AppFixture['page'], pageSize?: number): Promise<void> {
+  await page.locator('.sections').getByText('Dataverse').click()
+  await page.getByTestId('dv-switch-annotations').click()
+  if (pageSize) {
+    await page.getByTestId('dv-value-max-page-size').locator('input').fill(String(pageSize))
+    await page.getByTestId('dv-switch-max-page-size').click()
+  }
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`a collection in the grid: $select order, formatted values, dates, an expanded collection, and a lookup opened in a new tab (${theme})`, async ({ sandboxApp }) => {
+    await withAppProfile(sandboxApp)
+    const { app } = sandboxApp
+    const { page } = app
+    await app.router.invoke('settings.update', { theme })
+    await app.open()
+    await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+    await dataverseHeaders(page)
+    await sendUrl(app, '{{webApiUrl}}/accounts?$select=revenue,name,industrycode,_primarycontactid_value,createdon&$expand=contact_customer_accounts($select=fullname)&$orderby=name&$top=30')
+    await expect(page.getByTestId('response-status')).toHaveText(/200/)
+    await page.getByTestId('body-table').click()
+    const grid = page.getByTestId('grid')
+    const headers = grid.locator('.head .hrow').first().locator('.hcell')
+    // The $select's columns first, in its order; the rest follow as the answer has them.
+    await expect(headers.nth(0)).toHaveText('revenue')
+    await expect(headers.nth(1)).toHaveText('name')
+    await expect(headers.nth(2)).toHaveText('industrycode')
+    await expect(headers.nth(3)).toHaveText('_primarycontactid_value')
+    await expect(headers.nth(4)).toHaveText('createdon')
+    const first = grid.getByTestId('grid-row').first().locator('.cell')
+    // Money with its symbol, a choice by its label, a lookup by name, a date in local time with UTC on hover.
+    await expect(first.nth(0)).toHaveText(/^\$[\d,]+\.\d\d$/)
+    await expect(first.nth(0)).toHaveAttribute('title', /^\d+(\.\d+)? \(\$[\d,]+\.\d\d\)$/)
+    await expect(first.nth(2)).toHaveText(/^[A-Z][a-z]/)
+    await expect(first.nth(4)).toHaveAttribute('title', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ UTC; Dataverse: /)
+    await page.getByTestId('grid-raw').click()
+    await expect(first.nth(2)).toHaveText(/^\d+$/)
+    await page.getByTestId('grid-raw').click()
+
+    // Sort by name descending, then filter.
+    await page.getByTestId('grid-header-name').click()
+    await page.getByTestId('grid-header-name').click()
+    await expect(page.getByTestId('grid-header-name')).toContainText('▼')
+    const names = await grid.getByTestId('grid-row').locator('.cell:nth-child(3)').allTextContents()
+    expect(names.slice(0, 5)).toEqual([...names.slice(0, 5)].sort((a, b) => b.localeCompare(a, undefined, { sensitivity: 'base' })))
+    await page.getByTestId('grid-filter').locator('input').fill('contoso')
+    await expect(page.getByTestId('grid-count')).toHaveText(/^\d+ of 30 rows$/)
+    const filtered = await grid.getByTestId('grid-row').locator('.cell:nth-child(3)').allTextContents()
+    expect(filtered.length).toBeGreaterThan(0)
+    for (const name of filtered) expect(name.toLowerCase()).toContain('contoso')
+
+    // An expanded collection opens as a table of its own.
+    await grid.getByTestId('grid-expand').first().click()
+    await expect(grid.getByTestId('grid-sub')).toBeVisible()
+    await expect(grid.getByTestId('grid-sub').getByTestId('grid-header-fullname')).toBeVisible()
+    await app.screenshot(`results-grid-${theme}`)
+
+    // A lookup opens its record in a new tab.
+    const contact = (await grid.getByTestId('grid-row').first().getByTestId('grid-lookup').first().textContent())!
+    await grid.getByTestId('grid-row').first().getByTestId('grid-lookup').first().click()
+    await expect(page.locator('.req-tab')).toHaveCount(2)
+    await expect(page.getByTestId('url')).toHaveText(/\/api\/data\/v9\.2\/contacts\([0-9a-f-]{36}\)$/)
+    await expect(page.getByTestId('response-status')).toHaveText(/200/)
+    // The table stays the view picked last: one record, one row.
+    await expect(page.getByTestId('grid-count')).toHaveText('1 row')
+    await expect(page.getByTestId('grid').getByTestId('grid-row').first()).toContainText(contact)
+    await page.getByTestId('body-pretty').click()
+    await expect(page.getByTestId('response-body')).toContainText(`"fullname": "${contact}"`)
+  })
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`paging: @odata.count shown, "Fetch all" follows every next link into the grid, "Next page" sends the link as given (${theme})`, async ({ sandboxApp }) => {
+    await withAppProfile(sandboxApp)
+    const { app } = sandboxApp
+    const { page } = app
+    await app.router.invoke('settings.update', { theme })
+    await app.open()
+    await dataverseHeaders(page, 10)
+    await sendUrl(app, '{{webApiUrl}}/accounts?$select=name,revenue&$orderby=name&$count=true')
+    await expect(page.getByTestId('response-status')).toHaveText(/200/)
+    await page.getByTestId('body-table').click()
+    await expect(page.getByTestId('grid-count')).toHaveText('10 rows')
+    const total = Number((await page.getByTestId('grid-odata-count').textContent())!.match(/^([\d,]+) matches/)![1]!.replace(/,/g, ''))
+    expect(total).toBeGreaterThan(30)
+    await page.getByTestId('paging-fetch-all').click()
+    const pages = Math.ceil(total / 10) - 1
+    await expect(page.getByTestId('paging-result')).toHaveText(`All ${total.toLocaleString('en')} rows (${pages} more pages)`)
+    await expect(page.getByTestId('grid-count')).toHaveText(`${total.toLocaleString('en')} rows`)
+    await expect(page.getByTestId('paging-fetch-all')).toHaveCount(0)
+    // Sorting the whole set: the last name first.
+    await page.getByTestId('grid-header-name').click()
+    await page.getByTestId('grid-header-name').click()
+    await app.screenshot(`results-fetch-all-${theme}`)
+
+    // Next page: the tab sends the answer's next link exactly as it came.
+    await sendUrl(app, '{{webApiUrl}}/accounts?$select=name,revenue&$orderby=name&$count=true')
+    await expect(page.getByTestId('grid-count')).toHaveText('10 rows')
+    const link = (await page.getByTestId('paging-next').getAttribute('title'))!
+    expect(link).toContain('$skiptoken=')
+    await page.getByTestId('paging-next').click()
+    await expect(page.getByTestId('url')).toHaveText(link)
+    await expect(page.getByTestId('response-status')).toHaveText(/200/)
+    await expect(page.getByTestId('grid-count')).toHaveText('10 rows')
+  })
+}
+
+test('"Fetch all" can be cancelled, carries on from there, and stops at the row cap', async ({ sandboxApp }) => {
+  test.setTimeout(90_000)
+  await withAppProfile(sandboxApp)
+  const { app } = sandboxApp
+  const { page } = app
+  await app.router.invoke('settings.update', { fetchAllMaxRows: 60 })
+  await app.open()
+  await dataverseHeaders(page, 1)
+  await sendUrl(app, '{{webApiUrl}}/accounts?$select=name&$orderby=name')
+  await expect(page.getByTestId('response-status')).toHaveText(/200/)
+  await page.getByTestId('body-table').click()
+  await expect(page.getByTestId('grid-count')).toHaveText('1 row')
+  await page.getByTestId('paging-fetch-all').click()
+  await expect(page.getByTestId('paging-progress')).toContainText(/Fetching page \d+… \d+ rows/)
+  await page.getByTestId('paging-cancel').click()
+  await expect(page.getByTestId('paging-result')).toHaveText(/^Cancelled after \d+ more pages? \(\d+ rows\)$/)
+  const rows = Number((await page.getByTestId('paging-result').textContent())!.match(/\((\d+) rows\)/)![1])
+  expect(rows).toBeLessThan(60)
+  await expect(page.getByTestId('grid-count')).toHaveText(`${rows} rows`)
+  // Again: from where it stopped, up to the cap.
+  await page.getByTestId('paging-fetch-all').click()
+  await expect(page.getByTestId('paging-result')).toHaveText('Stopped at 60 rows, the row cap in Settings', { timeout: 60_000 })
+  await expect(page.getByTestId('grid-count')).toHaveText('60 rows')
+  // No page twice: the records' ids (on screen) are all different.
+  await expect(page.getByTestId('grid-header-accountid')).toBeVisible()
+  const ids = await page.getByTestId('grid').getByTestId('grid-row').locator('.cell:nth-child(3)').allTextContents()
+  expect(ids.length).toBeGreaterThan(10)
+  expect(new Set(ids).size).toBe(ids.length)
 })

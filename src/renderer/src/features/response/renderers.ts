@@ -53,6 +53,7 @@ export function bodyKind(text: string, encoding: 'utf8' | 'base64', contentType:
   const language = languageOf(contentType)
   if (encoding === 'base64') return { language: 'text', binary: true, modes: ['raw'] }
   const modes: BodyMode[] = []
+  if (looksTabular(text, contentType)) modes.push('table')
   if (hasFields) modes.push('fields')
   if (language === 'json' || language === 'xml') modes.push('pretty')
   modes.push('raw')

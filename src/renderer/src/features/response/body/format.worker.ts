@@ -3,10 +3,13 @@
  * the main thread a few milliseconds. The main thread formats the first screenful itself and says how many
  * lines to skip; formatting is deterministic, so the worker's lines continue exactly where those end.
  */
+import { recordsOf } from '../grid/records'
 import type { DisplayChunk } from './display'
 import { makeFormatter, type FormatReply, type FormatRequest } from './formatJob'
 
 const CHUNK = 6000
+/** Records a message: taking one in (structured clone) costs the main thread a few milliseconds. */
+const RECORDS = 1000
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent<FormatRequest>) => void) | null; postMessage(m: FormatReply, transfer?: Transferable[]): void }
 /** The last body sent, kept for the next job on it (pretty, then raw). */
@@ -37,6 +40,17 @@ scope.onmessage = (event) => {
   if (event.data.text !== null) held = { id: textId, text: event.data.text }
   if (!held || held.id !== textId) {
     scope.postMessage({ id, type: 'lost' })
+    return
+  }
+  if (job.view === 'records') {
+    const { page, problem } = recordsOf(held.text)
+    if (page) {
+      const all = page.records
+      for (let i = 0; i === 0 || i < all.length; i += RECORDS) {
+        scope.postMessage({ id, type: 'records', page: { ...page, records: all.slice(i, i + RECORDS) }, progress: Math.min(1, (i + RECORDS) / Math.max(all.length, 1)) })
+      }
+    }
+    scope.postMessage({ id, type: 'done', problem })
     return
   }
   const formatter = makeFormatter(held.text, job)

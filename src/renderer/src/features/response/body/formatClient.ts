@@ -1,9 +1,12 @@
 /**
- * Runs a body formatter where it cannot stall the UI. Small bodies are formatted at once. For big ones the
- * first screenful is formatted here (a few kilobytes of input: well under a millisecond) so it paints
- * without waiting for anything, and the rest in a Web Worker; where no worker can start (a locked-down
- * page), on the main thread in slices of a few milliseconds.
+ * Runs body work where it cannot stall the UI. Small bodies are done at once. For big ones the first
+ * screenful of lines is formatted here (a few kilobytes of input: well under a millisecond) so it paints
+ * without waiting for anything, and the rest in a Web Worker, which also parses JSON for the grid and hands
+ * the records over in batches. Where no worker can start (a locked-down page), lines are formatted on the
+ * main thread in slices of a few milliseconds.
  */
+import { recordsOf } from '../grid/records'
+import type { ResultPage } from '../grid/result'
 import { formatAll, joinChunks, type DisplayChunk, type Formatter, type FormatProblem } from './display'
 import { makeFormatter, type FormatJob, type FormatReply, type FormatRequest } from './formatJob'
 
@@ -12,8 +15,15 @@ export interface FormatCallbacks {
   done(problem: FormatProblem | null): void
 }
 
+export interface RecordsCallbacks {
+  records(page: ResultPage, progress: number): void
+  done(problem: FormatProblem | null): void
+}
+
 /** Below this a body is formatted at once: a worker round trip would cost more than the work. */
 export const SYNC_LIMIT = 256 * 1024
+/** Below this JSON is parsed for the grid at once (a few milliseconds). */
+export const SYNC_PARSE_LIMIT = 1024 * 1024
 /** Lines formatted on the main thread before the worker takes over: more than a screen holds. */
 export const FIRST_LINES = 300
 const SLICE_MS = 8
@@ -65,13 +75,34 @@ export function startFormat(text: string, job: FormatJob, callbacks: FormatCallb
     return () => undefined
   }
   const w = getWorker()
-  return w ? inWorker(w, text, key, job, first.chunk.count, formatter, callbacks) : inSlices(formatter, callbacks)
+  if (!w) return inSlices(formatter, callbacks)
+  return inWorker(w, text, key, job, first.chunk.count, (reply) => {
+    if (reply.type === 'chunk') callbacks.chunk(reply.chunk, reply.progress)
+    else if (reply.type === 'done') callbacks.done(reply.problem)
+  }, () => inSlices(formatter, callbacks))
 }
 
-function inWorker(w: Worker, text: string, key: object, job: FormatJob, skip: number, formatter: Formatter, callbacks: FormatCallbacks): () => void {
+/** The records of a JSON body for the grid, in batches. Returns a cancel. */
+export function startRecords(text: string, callbacks: RecordsCallbacks, key: object = {}): () => void {
+  const here = (): (() => void) => {
+    // Without a worker a big body's JSON.parse runs here: one stall, rather than no table.
+    const { page, problem } = recordsOf(text)
+    if (page) callbacks.records(page, 1)
+    callbacks.done(problem)
+    return () => undefined
+  }
+  const w = text.length > SYNC_PARSE_LIMIT ? getWorker() : null
+  if (!w) return here()
+  return inWorker(w, text, key, { view: 'records' }, 0, (reply) => {
+    if (reply.type === 'records') callbacks.records(reply.page, reply.progress)
+    else if (reply.type === 'done') callbacks.done(reply.problem)
+  }, here)
+}
+
+function inWorker(w: Worker, text: string, key: object, job: FormatRequest['job'], skip: number, onReply: (reply: FormatReply) => void, fallback: () => () => void): () => void {
   const id = nextId++
   let active = true
-  let fallback: (() => void) | null = null
+  let cancelFallback: (() => void) | null = null
   const stop = (): void => {
     active = false
     w.removeEventListener('message', onMessage)
@@ -86,27 +117,24 @@ function inWorker(w: Worker, text: string, key: object, job: FormatJob, skip: nu
   const onMessage = (event: MessageEvent<FormatReply>): void => {
     const reply = event.data
     if (!active || reply.id !== id) return
-    if (reply.type === 'chunk') callbacks.chunk(reply.chunk, reply.progress)
-    else if (reply.type === 'lost') post(true)
-    else {
-      stop()
-      callbacks.done(reply.problem)
-    }
+    if (reply.type === 'lost') return post(true)
+    if (reply.type === 'done') stop()
+    onReply(reply)
   }
-  // The worker could not load (blocked, or no module workers): carry on here, in slices.
+  // The worker could not load (blocked, or no module workers): carry on here.
   const onError = (event: Event): void => {
     event.preventDefault?.()
     if (!active) return
     stop()
     workerBroken = true
     dropWorker()
-    fallback = inSlices(formatter, callbacks)
+    cancelFallback = fallback()
   }
   w.addEventListener('message', onMessage)
   w.addEventListener('error', onError)
   post(held?.key.deref() !== key)
   return () => {
-    if (fallback) return fallback()
+    if (cancelFallback) return cancelFallback()
     if (!active) return
     stop()
     // The worker is mid-job: end it rather than wait; the next job starts a fresh one.

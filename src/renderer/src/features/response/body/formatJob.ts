@@ -1,4 +1,5 @@
 /** Which formatter a body view runs: the same code in the worker and, for small bodies, on the main thread. */
+import type { ResultPage } from '../grid/result'
 import type { DisplayChunk, Formatter, FormatProblem } from './display'
 import { jsonPretty } from './jsonPretty'
 import { rawLines, type RawKind } from './rawLines'
@@ -27,11 +28,14 @@ export interface FormatRequest {
   id: number
   textId: number
   text: string | null
-  job: FormatJob
+  /** Display lines, or the records for the grid (JSON.parse off the main thread, handed over in batches). */
+  job: FormatJob | { view: 'records' }
   skip: number
 }
 export type FormatReply =
   | { id: number; type: 'chunk'; chunk: DisplayChunk; progress: number }
+  /** The next records; the first batch carries what the answer says about them (count, nextLink…). */
+  | { id: number; type: 'records'; page: ResultPage; progress: number }
   | { id: number; type: 'done'; problem: FormatProblem | null }
   /** The worker no longer holds that text (it was replaced, or the worker restarted): send it again. */
   | { id: number; type: 'lost' }
