@@ -53,6 +53,7 @@ required; every other field takes its default. ${EXIT_CODES}`,
 
 Usage:
   orgbench request [--env NAME] METHOD URL [-H 'Key: Value']… [-d BODY|@FILE|@-] [-i] [--timeout MS] [--max-bytes N] [--no-auth]
+  orgbench request [--env NAME] --all [--max-rows N] GET URL [-H 'Prefer: odata.maxpagesize=5000']…
 
   {{variables}} in the URL, headers and body come from the environment; {{orgUrl}} and {{webApiUrl}} always exist.
   -e, --env NAME   the environment (its variables, its CA, its token)
@@ -62,6 +63,9 @@ Usage:
   --no-auth        do not attach the environment's token
   --timeout MS     give up after MS milliseconds (default: the app's setting, 30000)
   --max-bytes N    keep at most N bytes of the response body (default: the app's setting, 52428800)
+  --all            follow @odata.nextLink to the last page (each link as given, the same headers) and print the
+                   records of every page as one JSON array; progress on stderr; a 429 waits out its Retry-After
+  --max-rows N     with --all: stop after N rows (default: the app's "Fetch all" row cap, 100000)
 
 The environment's token is attached to requests to the org's API (never to another host) unless the request has
 its own Authorization header. A grant that needs no one (client credentials, password) signs in by itself; for a

@@ -68,6 +68,35 @@ describe('orgbench request', () => {
     }
   })
 
+  it('--all prints every page\'s records as one JSON array, following @odata.nextLink as given; progress on stderr; --max-rows stops it', async () => {
+    const { dir, sb, environments, environment } = await sandboxEnvironment(tempDir())
+    try {
+      await environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
+      const query = '{{webApiUrl}}/accounts?$select=name&$orderby=name'
+      const whole = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', `${query}&$count=true`])
+      const total = (JSON.parse(whole.stdout) as { '@odata.count': number })['@odata.count']
+      expect(total).toBeGreaterThan(50)
+
+      const all = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', '--all', 'GET', query, '-H', 'Prefer: odata.maxpagesize=25'])
+      expect(all.code, all.stderr).toBe(0)
+      const rows = JSON.parse(all.stdout) as Array<{ accountid: string; name: string }>
+      expect(rows).toHaveLength(total)
+      expect(new Set(rows.map((r) => r.accountid)).size).toBe(total)
+      expect(all.stderr).toContain('page 1: 25 rows (25 so far)')
+      expect(all.stderr).toContain(`page ${Math.ceil(total / 25)}: ${total - 25 * (Math.ceil(total / 25) - 1)} rows (${total} so far), the last`)
+
+      const capped = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', '--all', '--max-rows', '30', 'GET', query, '-H', 'Prefer: odata.maxpagesize=25'])
+      expect(capped.code).toBe(0)
+      expect(JSON.parse(capped.stdout)).toHaveLength(30)
+      expect(capped.stderr).toContain('stopped at 30 rows')
+
+      expect(await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', '--all', 'GET', '{{webApiUrl}}/WhoAmI'])).toMatchObject({ code: 2, stderr: expect.stringContaining('holds no list of records') })
+      expect(await cli(['--data-dir', dir, 'request', '--all', 'POST', `${server.url}/echo`])).toMatchObject({ code: 2, stderr: expect.stringContaining('use it with GET') })
+    } finally {
+      await sb.stop()
+    }
+  })
+
   // The test server lives in this process, so the child must be awaited, not run synchronously.
   it.runIf(existsSync('out/main/cli.js'))('runs as a real process with the documented exit codes', async () => {
     const dir = tempDir()
