@@ -287,3 +287,59 @@ test('"Fetch all" can be cancelled, carries on from there, and stops at the row 
   expect(ids.length).toBeGreaterThan(10)
   expect(new Set(ids).size).toBe(ids.length)
 })
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`a 429 says which service protection limit, counts down Retry-After and retries (${theme})`, async ({ app }) => {
+    let calls = 0
+    const server = http.createServer((req, res) => {
+      calls++
+      if (calls === 1) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3', 'x-ms-ratelimit-burst-remaining-xrm-requests': '0', 'x-ms-service-request-id': 'c0ffee-429' })
+        res.end(JSON.stringify({ error: { code: '0x80072322', message: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.' } }))
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ value: [{ name: 'after the wait' }] }))
+      }
+    })
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()))
+    try {
+      await app.router.invoke('settings.update', { theme })
+      await app.open()
+      const { page } = app
+      await sendUrl(app, `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/data/v9.2/accounts`)
+      await expect(page.getByTestId('response-status')).toHaveText(/429/)
+      await expect(page.getByTestId('error-title')).toHaveText('Service protection limit: number of requests')
+      await expect(page.getByTestId('error-code')).toHaveText('0x80072322')
+      await expect(page.getByTestId('error-fix')).toContainText('6,000 requests in 300 seconds')
+      await expect(page.getByTestId('error-rate-limits')).toContainText('x-ms-ratelimit-burst-remaining-xrm-requests: 0')
+      await expect(page.getByTestId('error-countdown')).toContainText(/[1-3] s/)
+      await expect(page.getByTestId('error-retry-button')).toBeDisabled()
+      await app.screenshot(`results-429-${theme}`)
+      await expect(page.getByTestId('error-retry-button')).toBeEnabled({ timeout: 6000 })
+      await expect(page.getByTestId('error-retry-button')).toHaveText('Retry')
+      await page.getByTestId('error-retry-button').click()
+      await expect(page.getByTestId('response-status')).toHaveText(/200/)
+      await expect(page.getByTestId('error-explain')).toHaveCount(0)
+      expect(calls).toBe(2)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((done) => server.close(done))
+    }
+  })
+
+  test(`a Dataverse error is explained in words with the fix (${theme})`, async ({ sandboxApp }) => {
+    await withAppProfile(sandboxApp)
+    const { app } = sandboxApp
+    const { page } = app
+    await app.router.invoke('settings.update', { theme })
+    await app.open()
+    await dataverseHeaders(page)
+    await sendUrl(app, '{{webApiUrl}}/accounts(00000000-0000-0000-0000-00000000abcd)')
+    await expect(page.getByTestId('response-status')).toHaveText(/404/)
+    await expect(page.getByTestId('error-title')).toHaveText('Record not found')
+    await expect(page.getByTestId('error-code')).toHaveText('0x80040217 · ObjectDoesNotExist')
+    await expect(page.getByTestId('error-message')).toContainText('Does Not Exist')
+    await expect(page.getByTestId('error-fix')).toContainText('Check the id')
+    await app.screenshot(`results-error-${theme}`)
+  })
+}
