@@ -3,10 +3,16 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 /** A mistake in how the command was called: the reason, then a pointer to --help; exit 2. */
 export class UsageError extends Error {}
 
+type Option = NonNullable<ParseArgsConfig['options']>[string]
+/** What parseArgs gives for each option (written out: the declaration of `parse` must not name Node's internal types). */
+export type ParsedValues<O extends Record<string, Option>> = {
+  [K in keyof O]?: O[K] extends { type: 'boolean' } ? (O[K] extends { multiple: true } ? boolean[] : boolean) : O[K] extends { multiple: true } ? string[] : string
+}
+
 /** Node's parseArgs, strict, with its errors as usage errors. */
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+export function parse<O extends Record<string, Option>>(args: string[], options: O): { values: ParsedValues<O>; positionals: string[] } {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true } as const)
+    return parseArgs({ args, options, allowPositionals: true, strict: true } as const) as unknown as { values: ParsedValues<O>; positionals: string[] }
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
