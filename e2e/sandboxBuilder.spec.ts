@@ -77,6 +77,15 @@ test('a paging cookie comes back when asked for, and an unknown column is Datave
   await expect(page.getByTestId('response-status')).toHaveText(/200/)
   await expect(page.getByTestId('response-body')).toContainText('"@Microsoft.Dynamics.CRM.morerecords": true')
   await expect(page.getByTestId('response-body')).toContainText('"@Microsoft.Dynamics.CRM.fetchxmlpagingcookie": "<cookie pagenumber=\\"2\\" pagingcookie=\\"%253ccookie%2520page%253d%25221%2522%253e')
+  const firstPage = (JSON.parse(app.services.traffic.get(app.services.traffic.list().at(-1)!.id)!.responseBody!.text) as { value: { contactid: string }[] }).value.map((r) => r.contactid)
+  // Next page: the query sent again with page="2" and the cookie as the server wrote it.
+  await page.getByTestId('fetchxml-next-page').click()
+  await expect(page.getByTestId('response-body')).toContainText('pagenumber=\\"3\\"')
+  const sent = app.services.traffic.list().at(-1)!
+  expect(decodeURIComponent(sent.url)).toContain('page="2" paging-cookie="&lt;cookie page=&quot;1&quot;&gt;')
+  const secondPage = (JSON.parse(app.services.traffic.get(sent.id)!.responseBody!.text) as { value: { contactid: string }[] }).value.map((r) => r.contactid)
+  expect(secondPage).toHaveLength(3)
+  expect(secondPage.filter((n) => firstPage.includes(n))).toEqual([])
 
   await page.getByTestId('fetchxml-editor').click()
   await page.keyboard.press('ControlOrMeta+a')

@@ -4,7 +4,7 @@ import { parseCsdl } from '../../../../main/core/dataverse/csdl'
 import { buildCsdl } from '../../../../main/sandbox/webapi/csdl'
 import { fetchXmlToOdata, odataToFetchXml } from './convert'
 import { completeFetchXml } from './fetchXmlCompletion'
-import { fetchRequest } from './fetchRequest'
+import { fetchRequest, nextPageFetchXml } from './fetchRequest'
 
 const schema = new SchemaView(packSchema(parseCsdl(buildCsdl())))
 const at = (textWithCursor: string) => {
@@ -98,5 +98,29 @@ describe('fetchRequest', () => {
     expect(fetchRequest('<fetch><entity name="acount"/></fetch>', schema)).toMatchObject({ ok: false, reason: expect.stringMatching(/"acount" is not a table/) })
     expect(fetchRequest('<fetch>', schema)).toMatchObject({ ok: false, reason: expect.stringMatching(/not well-formed/) })
     expect(fetchRequest('<entity name="account"/>', schema)).toMatchObject({ ok: false })
+  })
+})
+
+describe('nextPageFetchXml ("Page results using FetchXml")', () => {
+  const query = '<fetch count="5">\n  <entity name="account"><attribute name="name"/><order attribute="name"/></entity>\n</fetch>'
+  const inner = '<cookie page="1"><name last="B &amp; Co" first="A" /><accountid last="{X}" first="{Y}" /></cookie>'
+  const twice = encodeURIComponent(encodeURIComponent(inner))
+  const answer = { value: [], '@Microsoft.Dynamics.CRM.morerecords': true, '@Microsoft.Dynamics.CRM.fetchxmlpagingcookie': `<cookie pagenumber="2" pagingcookie="${twice}" istracking="False" />` }
+
+  it('sends the query again with the next page and the decoded cookie, XML-escaped', () => {
+    const r = nextPageFetchXml(query, answer)
+    expect(r).toMatchObject({ ok: true, page: 2 })
+    const xml = (r as { xml: string }).xml
+    expect(xml).toMatch(/^<fetch count="5" page="2" paging-cookie="&lt;cookie page=&quot;1&quot;&gt;&lt;name last=&quot;B &amp;amp; Co&quot;/)
+    // The result parses, and its cookie attribute is the cookie as the server wrote it.
+    const again = nextPageFetchXml(xml, { ...answer, '@Microsoft.Dynamics.CRM.fetchxmlpagingcookie': answer['@Microsoft.Dynamics.CRM.fetchxmlpagingcookie'].replace('pagenumber="2"', 'pagenumber="3"') })
+    expect((again as { xml: string }).xml.match(/ page="/g)).toHaveLength(1)
+    expect((again as { xml: string }).xml).toContain(' page="3" ')
+  })
+
+  it('stops on the last page and explains a missing cookie', () => {
+    expect(nextPageFetchXml(query, { value: [], '@Microsoft.Dynamics.CRM.morerecords': false })).toBeNull()
+    expect(nextPageFetchXml(query, { value: [] })).toBeNull()
+    expect(nextPageFetchXml(query, { value: [], '@Microsoft.Dynamics.CRM.morerecords': true })).toMatchObject({ ok: false, reason: expect.stringMatching(/no paging cookie/) })
   })
 })
