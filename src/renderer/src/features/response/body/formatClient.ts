@@ -132,8 +132,11 @@ function inWorker(w: Worker, text: string, key: object, job: FormatRequest['job'
   }
   w.addEventListener('message', onMessage)
   w.addEventListener('error', onError)
-  post(held?.key.deref() !== key)
+  // Copying a big body to the worker takes tens of milliseconds: a task of its own, after the first lines paint.
+  const sendText = held?.key.deref() !== key
+  const start = setTimeout(() => active && post(sendText), 0)
   return () => {
+    clearTimeout(start)
     if (cancelFallback) return cancelFallback()
     if (!active) return
     stop()
