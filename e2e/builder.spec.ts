@@ -1,13 +1,5 @@
-import { expect, test, type SandboxFixture } from './harness'
+import { expect, test, type SandboxFixture, withAppProfile } from './harness'
 
-/** The Sandbox environment with a client-credentials profile, signed in: the app loads the org's schema by itself. */
-async function withAppProfile({ app, info }: SandboxFixture): Promise<string> {
-  const list = await app.router.invoke('env.list', {})
-  const env = list.environments.find((e) => e.name === 'Sandbox')!
-  await app.services.environments.update(env.id, { ...(await app.services.environments.get(env.id)), auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
-  await app.services.auth.signIn(env.id)
-  return env.id
-}
 
 /** Accept the selected completion as a person does: CodeMirror ignores Enter in the first moments after the list changes. */
 async function accept(page: SandboxFixture['app']['page']): Promise<void> {

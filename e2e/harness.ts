@@ -174,3 +174,12 @@ export async function seedEnvironment(app: AppFixture, input: Record<string, unk
   const env = (await app.router.invoke('env.create', input as never)) as { id: string }
   return env.id
 }
+
+/** The Sandbox environment with the demo client-credentials profile, signed in (unless not asked): the app loads the org's schema by itself. */
+export async function withAppProfile({ app, info }: SandboxFixture, options: { signIn?: boolean } = {}): Promise<string> {
+  const list = await app.router.invoke('env.list', {})
+  const env = list.environments.find((e) => e.name === 'Sandbox')!
+  await app.services.environments.update(env.id, { ...(await app.services.environments.get(env.id)), auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
+  if (options.signIn !== false) await app.services.auth.signIn(env.id)
+  return env.id
+}

@@ -1,13 +1,6 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, test, type SandboxFixture } from './harness'
+import { expect, test, withAppProfile } from './harness'
 
-/** The Sandbox environment with a client-credentials profile (no person needed to sign in), signed in unless asked not to be. */
-async function withAppProfile({ app, info }: SandboxFixture, signIn = true): Promise<void> {
-  const list = await app.router.invoke('env.list', {})
-  const env = list.environments.find((e) => e.name === 'Sandbox')!
-  await app.services.environments.update(env.id, { ...(await app.services.environments.get(env.id)), auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
-  if (signIn) await app.services.auth.signIn(env.id)
-}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
@@ -196,7 +189,7 @@ for (const theme of ['light', 'dark'] as const) {
     await app.screenshot(`query-builder-empty-${theme}`)
 
     // The button is the person asking: with a grant that needs no one (client credentials), it signs in and loads.
-    await withAppProfile(sandboxApp, false)
+    await withAppProfile(sandboxApp, { signIn: false })
     await panel.getByTestId('qb-load-schema').click()
     await expect(panel.getByTestId('qb-table')).toBeVisible()
     await typeUrl(page, "{{webApiUrl}}/accounts?$select=name,revenue,_primarycontactid_value,address1_city,websiteurl&$filter=revenue gt 1000000 and (Microsoft.Dynamics.CRM.LastXDays(PropertyName='createdon',PropertyValue=30) or primarycontactid/fullname eq 'A very long contact name that does not fit in one line of the panel, Ltd.') and Microsoft.Dynamics.CRM.In(PropertyName='industrycode',PropertyValues=[\"1\",\"2\",\"3\"]) and tolower(name) eq 'x'&$expand=contact_customer_accounts($select=fullname,emailaddress1;$filter=statecode eq 0;$orderby=fullname desc;$top=3)&$orderby=revenue desc,name&$top=50")

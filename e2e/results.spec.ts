@@ -6,7 +6,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { dataverseAccounts } from '../bench/responseBody'
-import { expect, test, type AppFixture, type SandboxFixture } from './harness'
+import { expect, test, type AppFixture, withAppProfile } from './harness'
 
 /** A loopback server answering with fixed bodies by path. */
 async function bodyServer(bodies: Record<string, { type: string; body: string }>): Promise<{ url: string; close: () => Promise<void> }> {
@@ -142,13 +142,6 @@ test('a body that is not what its type says is shown as it came, with where it b
   }
 })
 
-/** The Sandbox environment with a client-credentials profile, signed in (the app then loads the org's schema). */
-async function withAppProfile({ app, info }: SandboxFixture): Promise<void> {
-  const list = await app.router.invoke('env.list', {})
-  const env = list.environments.find((e) => e.name === 'Sandbox')!
-  await app.services.environments.update(env.id, { ...(await app.services.environments.get(env.id)), auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
-  await app.services.auth.signIn(env.id)
-}
 
 /** Dataverse headers from the request's Dataverse section: formatted values, and a page size when given. */
 async function dataverseHeaders(page: AppFixture['page'], pageSize?: number): Promise<void> {

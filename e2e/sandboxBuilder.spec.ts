@@ -1,15 +1,7 @@
 import type { Page } from '@playwright/test'
 import { defaultSeed } from '../src/main/sandbox/seed'
-import { expect, test, type SandboxFixture } from './harness'
+import { expect, test, type SandboxFixture, withAppProfile } from './harness'
 
-/** The Sandbox environment with a client-credentials profile, signed in: the schema downloads without a person. */
-async function withAppProfile({ app, info }: SandboxFixture): Promise<string> {
-  const list = await app.router.invoke('env.list', {})
-  const env = list.environments.find((e) => e.name === 'Sandbox')!
-  await app.services.environments.update(env.id, { ...(await app.services.environments.get(env.id)), auth: { grant: 'client_credentials', clientId: info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } } })
-  await app.services.auth.signIn(env.id)
-  return env.id
-}
 
 /** A Web API call made the way the app makes it, for what the test expects (ids of seeded records). */
 async function getJson(app: SandboxFixture['app'], environmentId: string, url: string): Promise<Record<string, unknown>> {
