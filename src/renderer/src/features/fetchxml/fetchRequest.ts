@@ -9,6 +9,11 @@ export type FetchRequest =
   | { ok: true; viaBatch: true; method: 'POST'; url: string; body: string; contentType: string }
   | { ok: false; reason: string }
 
+/** The query as it goes into the URL: whitespace between elements is not part of FetchXML, so it is left out. */
+export function compactFetchXml(xml: string): string {
+  return xml.trim().replace(/>\s+</g, '><')
+}
+
 /** The request that runs a FetchXML query: `GET <entityset>?fetchXml=…`, or a $batch around it when too long. */
 export function fetchRequest(xml: string, schema: SchemaView | null, root = '{{webApiUrl}}'): FetchRequest {
   const tree = openElementsTree(xml)
@@ -18,7 +23,7 @@ export function fetchRequest(xml: string, schema: SchemaView | null, root = '{{w
   const type = schema?.entityType(entity.attributes.name)
   if (schema && !type?.entitySet) return { ok: false, reason: `"${entity.attributes.name}" is not a table of this org (FetchXML names tables by logical name, e.g. account).` }
   const entitySet = type?.entitySet ?? `${entity.attributes.name}s`
-  const path = `${entitySet}?fetchXml=${encodeURIComponent(xml.trim())}`
+  const path = `${entitySet}?fetchXml=${encodeURIComponent(compactFetchXml(xml))}`
   const url = `${root}/${path}`
   if (url.length <= MAX_URL_LENGTH) return { ok: true, viaBatch: false, method: 'GET', url }
   const boundary = 'batch_fetchxml'

@@ -87,6 +87,11 @@ describe('fetchRequest', () => {
     expect(r).toEqual({ ok: true, viaBatch: false, method: 'GET', url: '{{webApiUrl}}/accounts?fetchXml=%3Cfetch%20top%3D%225%22%3E%3Centity%20name%3D%22account%22%3E%3Cattribute%20name%3D%22name%22%2F%3E%3C%2Fentity%3E%3C%2Ffetch%3E' })
   })
 
+  it('leaves the layout between elements out of the URL', () => {
+    const r = fetchRequest('<fetch top="5">\n  <entity name="account">\n    <attribute name="name" />\n  </entity>\n</fetch>\n', schema)
+    expect(decodeURIComponent((r as { url: string }).url)).toBe('{{webApiUrl}}/accounts?fetchXml=<fetch top="5"><entity name="account"><attribute name="name" /></entity></fetch>')
+  })
+
   it('wraps a query whose URL would pass 32 KB in a $batch GET', () => {
     const values = Array.from({ length: 2000 }, (_, i) => `<value>name number ${i}</value>`).join('')
     const r = fetchRequest(`<fetch><entity name="account"><filter><condition attribute="name" operator="in">${values}</condition></filter></entity></fetch>`, schema)
