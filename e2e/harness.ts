@@ -113,7 +113,7 @@ export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: 
     /** The main side of the app: services over the data dir, the router, and its events pushed to the page. */
     const startMain = () => {
       const services = new Services({ dataDir, secretBox: keyFileSecretBox(dataDir), appVersion: '0.1.0-e2e', log: { error: () => undefined }, openBrowser, interactiveTimeoutMs: 20_000, watchCollections: true, trash: 'collection' })
-      services.traffic.onAdded((entries) => void emit('traffic.added', { entries }))
+      services.traffic.onAdded((batch) => void emit('traffic.added', batch))
       services.traffic.onCleared(() => void emit('traffic.cleared', {}))
       services.environments.onChanged(() => void emit('env.changed', {}))
       services.events.on('auth.progress', (p) => void emit('auth.progress', p))

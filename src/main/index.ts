@@ -42,7 +42,7 @@ async function start(): Promise<void> {
   const rendererFile = join(__dirname, '../renderer/index.html')
   const trustedUrl = devUrl ?? pathToFileURL(rendererFile).href
   const emit = bindIpc(router, window, trustedUrl)
-  services.traffic.onAdded((entries) => emit('traffic.added', { entries }))
+  services.traffic.onAdded((batch) => emit('traffic.added', batch))
   services.traffic.onCleared(() => emit('traffic.cleared', {}))
   services.environments.onChanged(() => emit('env.changed', {}))
   services.events.on('auth.progress', (p) => emit('auth.progress', p))

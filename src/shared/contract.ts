@@ -11,7 +11,7 @@ import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo } from './sandbox'
 import { PackedSchema, SchemaInfo } from './schema'
 import { Settings, SettingsPatch } from './settings'
-import { EntrySummary, TrafficEntry } from './traffic'
+import { EntrySummary, TrafficEntry, TrafficQuery } from './traffic'
 
 const id = z.string().min(1).max(100)
 const empty = z.object({}).strict()
@@ -95,6 +95,8 @@ export const methods = {
   /** `whole`: large bodies read back whole (decrypted) from disk instead of their first part. */
   'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false) }), output: TrafficEntry },
   'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) },
+  /** The ids of the entries matching each query (case-insensitive), for the filter language's `header:` and `body:`. */
+  'traffic.search': { input: z.object({ queries: z.array(TrafficQuery).min(1).max(20) }), output: z.object({ ids: z.array(z.array(z.string())) }) },
 
   /** The collections the user opened (remembered across restarts). */
   'collection.list': { input: empty, output: z.object({ collections: z.array(CollectionSummary) }) },
@@ -148,8 +150,8 @@ export const methods = {
 } as const
 
 export const events = {
-  /** New traffic entries, batched. */
-  'traffic.added': z.object({ entries: z.array(EntrySummary) }),
+  /** New traffic entries, batched; `oldestSeq`: main no longer keeps entries older than it (the retention rule), so neither does the renderer. */
+  'traffic.added': z.object({ entries: z.array(EntrySummary), oldestSeq: z.number().int().optional() }),
   'traffic.cleared': z.object({}),
   /** Where a sign-in is: the browser was opened, the device code to enter, done. */
   'auth.progress': SignInProgress,

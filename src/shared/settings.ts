@@ -9,7 +9,13 @@ const fields = {
   maxResponseBytes: z.number().int().min(1024).max(1024 * MB),
   /** "Fetch all" (results grid, `orgbench request --all`) stops at this many rows. */
   fetchAllMaxRows: z.number().int().min(1, 'The row cap must be at least 1.').max(5_000_000, 'The row cap can be at most 5,000,000.'),
-  activeEnvironmentId: z.string().nullable()
+  activeEnvironmentId: z.string().nullable(),
+  /** The traffic log keeps this many entries (main and the renderer alike); the oldest go first. */
+  trafficMaxEntries: z.number().int().min(100, 'Keep at least 100 traffic entries.').max(1_000_000, 'The traffic log can keep at most 1,000,000 entries.'),
+  /** Memory the traffic log may hold (bodies' inline parts, headers, URLs), in MB; past it the oldest entries go first. */
+  trafficMemoryMb: z.number().int().min(16, 'Give the traffic log at least 16 MB.').max(8192, 'The traffic log can use at most 8,192 MB.'),
+  /** Filters saved in the traffic log's filter box. */
+  trafficFilters: z.array(z.object({ name: z.string().trim().min(1).max(100), query: z.string().max(2000) })).max(100)
 }
 
 export const Settings = z.object({
@@ -17,7 +23,10 @@ export const Settings = z.object({
   requestTimeoutMs: fields.requestTimeoutMs.default(30_000),
   maxResponseBytes: fields.maxResponseBytes.default(50 * MB),
   fetchAllMaxRows: fields.fetchAllMaxRows.default(100_000),
-  activeEnvironmentId: fields.activeEnvironmentId.default(null)
+  activeEnvironmentId: fields.activeEnvironmentId.default(null),
+  trafficMaxEntries: fields.trafficMaxEntries.default(50_000),
+  trafficMemoryMb: fields.trafficMemoryMb.default(512),
+  trafficFilters: fields.trafficFilters.default([])
 })
 export type Settings = z.infer<typeof Settings>
 

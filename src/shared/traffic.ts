@@ -42,3 +42,10 @@ export const TrafficEntry = EntrySummary.extend({
   masked: z.array(z.string())
 })
 export type TrafficEntry = z.infer<typeof TrafficEntry>
+
+/** What `traffic.search` looks for where summaries do not reach: inside bodies (their kept part), or a header (name, and a part of its value). */
+export const TrafficQuery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('body'), text: z.string().min(1).max(1000) }),
+  z.object({ kind: z.literal('header'), name: z.string().min(1).max(200), value: z.string().max(1000).nullable() })
+])
+export type TrafficQuery = z.infer<typeof TrafficQuery>

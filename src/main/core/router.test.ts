@@ -142,6 +142,17 @@ const cases: { [M in MethodName]: Case<M> } = {
     invalid: { id: 'x', reveal: 'yes' },
     check: (o, ctx) => expect(o.url).toBe(`${ctx.server.url}/json`)
   },
+  'traffic.search': {
+    valid: async (ctx) => {
+      await ctx.r.invoke('request.send', { requestId: 'r-for-search', environmentId: null, request: { method: 'GET', url: `${ctx.server.url}/json` } })
+      return { queries: [{ kind: 'header', name: 'Content-Type', value: 'JSON' }, { kind: 'body', text: 'no such text in any body \u2603' }] }
+    },
+    invalid: { queries: [{ kind: 'body', text: '' }] },
+    check: (o, ctx) => {
+      expect(o.ids[0]).toContain(ctx.services.traffic.list().at(-1)!.id)
+      expect(o.ids[1]).toEqual([])
+    }
+  },
   'traffic.clear': { valid: () => ({}), invalid: { keep: 1 }, check: (o) => expect(o.cleared).toBeGreaterThan(0) },
 
   'collection.list': { valid: async (ctx) => (await collection(ctx), {}), invalid: { all: 1 }, check: (o) => expect(o.collections.some((c) => c.name === 'Router' && c.available)).toBe(true) },

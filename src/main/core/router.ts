@@ -57,7 +57,11 @@ function createHandlers(s: Services): Handlers {
   return {
     'app.info': async () => s.appInfo(),
     'settings.get': () => s.settings.get(),
-    'settings.update': (patch) => s.settings.update(patch),
+    'settings.update': async (patch) => {
+      const settings = await s.settings.update(patch)
+      s.applyTrafficLimits(settings)
+      return settings
+    },
 
     'env.list': () => s.listEnvironments(),
     'env.create': async (input) => {
@@ -104,6 +108,7 @@ function createHandlers(s: Services): Handlers {
       return entry
     },
     'traffic.clear': async () => ({ cleared: s.traffic.clear() }),
+    'traffic.search': async ({ queries }) => ({ ids: await s.traffic.search(queries) }),
 
     'collection.list': async () => ({ collections: await s.collections.list() }),
     'collection.create': ({ dir, name }) => s.collections.create(dir, name),

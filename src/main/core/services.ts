@@ -17,6 +17,7 @@ import { RequestExecutor, type SendTarget } from './http/executor'
 import type { SecretBox } from './ports'
 import { EnvironmentStore } from './store/environments'
 import { SettingsStore } from './store/settings'
+import type { Settings } from '../../shared/settings'
 import { sweepTempFiles } from './store/files'
 import type { CollectionChange, HistorySummary } from '../../shared/collections'
 import { CollectionStore } from './collections/store'
@@ -93,6 +94,7 @@ export class Services {
     this.settings = new SettingsStore(options.dataDir)
     this.swept = Promise.all([sweepTempFiles(options.dataDir), sweepSpills(join(options.dataDir, 'capture'))]).then(() => undefined)
     this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture'), onError: (e) => this.log.error('A large captured body could not be kept on disk', e) })
+    void this.settings.get().then((settings) => this.applyTrafficLimits(settings), () => undefined)
     this.executor = new RequestExecutor(this.traffic)
     this.auth = new AuthService({
       environments: this.environments,
@@ -238,6 +240,11 @@ export class Services {
     if (!controller) return false
     controller.abort()
     return true
+  }
+
+  /** The traffic log's retention rule from the settings (at start and whenever they change). */
+  applyTrafficLimits(settings: Settings): void {
+    this.traffic.setLimits({ maxEntries: settings.trafficMaxEntries, maxBytes: settings.trafficMemoryMb * 1024 * 1024 })
   }
 
   async close(): Promise<void> {

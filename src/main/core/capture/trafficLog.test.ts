@@ -83,12 +83,65 @@ describe('TrafficLog', () => {
     expect(log.list().map((e) => e.seq)).toEqual([3, 4, 5])
   })
 
+  it('drops the oldest entries past its memory budget, and says how far in each batch', () => {
+    vi.useFakeTimers()
+    try {
+      const body = () => record({ responseBody: { bytes: Buffer.alloc(10_000, 'x'), contentType: 'text/plain', truncated: false } })
+      const log = new TrafficLog({ maxBytes: 35_000, batchMs: 10 })
+      const batches: Array<{ seqs: number[]; oldestSeq: number }> = []
+      log.onAdded((b) => batches.push({ seqs: b.entries.map((e) => e.seq), oldestSeq: b.oldestSeq }))
+      for (let i = 0; i < 5; i++) log.record(body())
+      expect(log.list().map((e) => e.seq)).toEqual([3, 4, 5])
+      expect(log.retainedBytes).toBeLessThanOrEqual(35_000)
+      vi.advanceTimersByTime(20)
+      expect(batches).toEqual([{ seqs: [1, 2, 3, 4, 5], oldestSeq: 3 }])
+      // A lower limit set later evicts at once and is announced with no new entries.
+      log.setLimits({ maxEntries: 1, maxBytes: 1e9 })
+      expect(log.list().map((e) => e.seq)).toEqual([5])
+      vi.advanceTimersByTime(20)
+      expect(batches.at(-1)).toEqual({ seqs: [], oldestSeq: 5 })
+      // A single entry over the budget stays (the newest is always kept).
+      log.setLimits({ maxEntries: 10, maxBytes: 100 })
+      expect(log.size).toBe(1)
+      log.clear()
+      expect(log.retainedBytes).toBe(0)
+      expect(log.oldestSeq).toBe(6)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('does not keep the caller\'s body buffers alive through the record', () => {
+    const log = new TrafficLog({ inlineLimit: 10 })
+    const s = log.record(record({ responseBody: { bytes: Buffer.alloc(1000, 'q'), contentType: 'text/plain', truncated: false } }))
+    const kept = (log as unknown as { byId: Map<string, { record: ExchangeRecord }> }).byId.get(s.id)!.record
+    expect(kept.responseBody).toBeNull()
+    expect(log.get(s.id)!.responseBody!.size).toBe(1000)
+  })
+
+  it('searches headers and the kept part of bodies, case-insensitively, for the filter language', async () => {
+    const log = new TrafficLog({ inlineLimit: 64 })
+    const a = log.record(record({ requestHeaders: [['Prefer', 'odata.include-annotations="*"']] }))
+    const b = log.record(record({ responseBody: { bytes: Buffer.from('{"name":"Contoso Ltd"}'), contentType: 'application/json', truncated: false } }))
+    log.record(record({ responseBody: { bytes: Buffer.from([0xff, 0xfe, 0x00, 0x43, 0x6f, 0x6e, 0x74, 0x6f, 0x73, 0x6f]), contentType: 'application/octet-stream', truncated: false } }))
+    const ids = await log.search([
+      { kind: 'header', name: 'prefer', value: 'ANNOTATIONS' },
+      { kind: 'header', name: 'Prefer', value: 'return=representation' },
+      { kind: 'header', name: 'content-type', value: null },
+      { kind: 'body', text: 'contoso' }
+    ])
+    expect(ids[0]).toEqual([a.id])
+    expect(ids[1]).toEqual([])
+    expect(ids[2]).toHaveLength(3)
+    expect(ids[3]).toEqual([b.id])
+  })
+
   it('announces new entries in batches', async () => {
     vi.useFakeTimers()
     try {
       const log = new TrafficLog({ batchMs: 50 })
       const batches: number[] = []
-      log.onAdded((entries) => batches.push(entries.length))
+      log.onAdded((batch) => batches.push(batch.entries.length))
       log.record(record())
       log.record(record())
       expect(batches).toEqual([])

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { HeaderList, Timings } from '../../../shared/http'
-import type { CapturedBody, EntryKind, EntrySummary, TrafficEntry } from '../../../shared/traffic'
+import type { CapturedBody, EntryKind, EntrySummary, TrafficEntry, TrafficQuery } from '../../../shared/traffic'
 import { decodeBody } from '../http/body'
 import { redactBody, redactHeaders, redactUrl } from './redact'
 import { SpillStore } from './spill'
@@ -43,11 +43,21 @@ interface StoredEntry {
   record: ExchangeRecord
   requestBody: RawBody | null
   responseBody: RawBody | null
+  /** What this entry holds in memory, estimated (see `footprint`). */
+  bytes: number
+}
+
+/** A batch of new entries, and the oldest `seq` still kept: a listener drops every entry older than it. */
+export interface AddedBatch {
+  entries: EntrySummary[]
+  oldestSeq: number
 }
 
 export interface TrafficLogOptions {
   /** Entries kept in memory; the oldest go first. */
   maxEntries?: number
+  /** Bytes the kept entries may hold (inline bodies, headers, URLs, estimated); the oldest go first. */
+  maxBytes?: number
   /** Bytes of each body kept in memory. */
   inlineLimit?: number
   /** Where bodies larger than `inlineLimit` are written whole, encrypted (see SpillStore). No spill when null. */
@@ -58,7 +68,7 @@ export interface TrafficLogOptions {
   batchMs?: number
 }
 
-type AddedListener = (entries: EntrySummary[]) => void
+type AddedListener = (batch: AddedBatch) => void
 
 export class TrafficLog {
   /** Oldest first; `head` skips evicted slots (deleting from the front of a large Map is slow in V8). */
@@ -66,7 +76,9 @@ export class TrafficLog {
   private head = 0
   private readonly byId = new Map<string, StoredEntry>()
   private seq = 0
-  private readonly maxEntries: number
+  private maxEntries: number
+  private maxBytes: number
+  private bytes = 0
   private readonly inlineLimit: number
   private readonly spill: SpillStore | null
   private readonly batchMs: number
@@ -74,9 +86,11 @@ export class TrafficLog {
   private readonly clearedListeners = new Set<() => void>()
   private pending: EntrySummary[] = []
   private timer: NodeJS.Timeout | null = null
+  private announcedOldest = 1
 
   constructor(options: TrafficLogOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 5000
+    this.maxEntries = options.maxEntries ?? 50_000
+    this.maxBytes = options.maxBytes ?? 512 * 1024 * 1024
     this.inlineLimit = options.inlineLimit ?? 1024 * 1024
     this.spill = options.spillDir ? new SpillStore(options.spillDir, options.onError) : null
     this.batchMs = options.batchMs ?? 50
@@ -94,6 +108,27 @@ export class TrafficLog {
 
   get size(): number {
     return this.byId.size
+  }
+
+  /** Bytes the kept entries hold, estimated. */
+  get retainedBytes(): number {
+    return this.bytes
+  }
+
+  /** The oldest `seq` still kept (the next one when the log is empty). */
+  get oldestSeq(): number {
+    for (let i = this.head; i < this.order.length; i++) {
+      const entry = this.order[i]
+      if (entry) return entry.summary.seq
+    }
+    return this.seq + 1
+  }
+
+  /** The retention rule (settings `trafficMaxEntries`, `trafficMemoryMb`); entries past it go now, and listeners hear of it. */
+  setLimits(limits: { maxEntries: number; maxBytes: number }): void {
+    this.maxEntries = limits.maxEntries
+    this.maxBytes = limits.maxBytes
+    if (this.evict()) this.announceEviction()
   }
 
   record(record: ExchangeRecord): EntrySummary {
@@ -127,19 +162,26 @@ export class TrafficLog {
       signInId: record.signInId ?? null,
       grant: record.grant ?? null
     }
-    const stored: StoredEntry = {
-      summary,
-      record,
-      requestBody: record.requestBody ? this.keepBody(id, 'request', record.requestBody.bytes, record.requestBody.contentType, false) : null,
-      responseBody: record.responseBody
-        ? this.keepBody(id, 'response', record.responseBody.bytes, record.responseBody.contentType, record.responseBody.truncated)
-        : null
-    }
+    const requestBody = record.requestBody ? this.keepBody(id, 'request', record.requestBody.bytes, record.requestBody.contentType, false) : null
+    const responseBody = record.responseBody
+      ? this.keepBody(id, 'response', record.responseBody.bytes, record.responseBody.contentType, record.responseBody.truncated)
+      : null
+    // The record keeps the caller's body buffers alive otherwise; the kept parts are in requestBody/responseBody.
+    const { parsedUrl: _parsed, ...rest } = record
+    const kept: ExchangeRecord = { ...rest, requestBody: null, responseBody: null }
+    const stored: StoredEntry = { summary, record: kept, requestBody, responseBody, bytes: footprint(kept, requestBody, responseBody) }
+    this.bytes += stored.bytes
     this.byId.set(id, stored)
     this.order.push(stored)
     this.evict()
     this.announce(summary)
     return summary
+  }
+
+  private announceEviction(): void {
+    if (this.listeners.size === 0 || this.timer) return
+    this.timer = setTimeout(() => this.flush(), this.batchMs)
+    this.timer.unref?.()
   }
 
   private keepBody(id: string, which: string, bytes: Uint8Array, contentType: string, truncated: boolean): RawBody {
@@ -150,20 +192,27 @@ export class TrafficLog {
     return { bytes: Buffer.from(bytes.subarray(0, this.inlineLimit)), size: bytes.byteLength, contentType, truncated, spilled }
   }
 
-  private evict(): void {
-    while (this.byId.size > this.maxEntries) {
+  /** Drops the oldest entries past the count or the memory budget (the newest entry always stays); true when any went. */
+  private evict(): boolean {
+    let dropped = false
+    while (this.byId.size > this.maxEntries || (this.bytes > this.maxBytes && this.byId.size > 1)) {
       const oldest = this.order[this.head]
       this.order[this.head++] = undefined
-      if (oldest) this.drop(oldest)
+      if (oldest) {
+        this.drop(oldest)
+        dropped = true
+      }
     }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head)
       this.head = 0
     }
+    return dropped
   }
 
   private drop(entry: StoredEntry): void {
     this.byId.delete(entry.summary.id)
+    this.bytes -= entry.bytes
     for (const body of [entry.requestBody, entry.responseBody]) {
       if (body?.spilled) this.spill?.delete(body.spilled)
     }
@@ -180,8 +229,10 @@ export class TrafficLog {
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (this.pending.length === 0) return
-    const batch = this.pending
+    const oldestSeq = this.oldestSeq
+    if (this.pending.length === 0 && oldestSeq === this.announcedOldest) return
+    this.announcedOldest = oldestSeq
+    const batch = { entries: this.pending, oldestSeq }
     this.pending = []
     for (const listener of this.listeners) listener(batch)
   }
@@ -235,6 +286,34 @@ export class TrafficLog {
     return { ...view, requestBody: requestBody ?? view.requestBody, responseBody: responseBody ?? view.responseBody, masked: [...new Set(masked)] }
   }
 
+  /**
+   * The ids of the entries matching each query, oldest first, case-insensitive: a body query looks in the kept part of
+   * text bodies (request and response), a header query in request and response headers. It yields to the event loop
+   * every few thousand entries so a search over 50,000 bodies does not hold main.
+   */
+  async search(queries: readonly TrafficQuery[]): Promise<string[][]> {
+    const out = queries.map(() => [] as string[])
+    const wanted = queries.map((q): TrafficQuery => (q.kind === 'body' ? { kind: 'body', text: q.text.toLowerCase() } : { kind: 'header', name: q.name.toLowerCase(), value: q.value?.toLowerCase() ?? null }))
+    const entries = [...this.byId.values()]
+    for (let i = 0; i < entries.length; i++) {
+      if (i > 0 && i % 2000 === 0) await new Promise((resolve) => setImmediate(resolve))
+      const entry = entries[i]!
+      if (!this.byId.has(entry.summary.id)) continue
+      let bodies: string | null = null
+      wanted.forEach((w, k) => {
+        if (w.kind === 'body') {
+          bodies ??= [entry.requestBody, entry.responseBody].map((b) => (b ? textOf(b) : '')).join('\n').toLowerCase()
+          if (bodies.includes(w.text)) out[k]!.push(entry.summary.id)
+        } else {
+          const value = w.value
+          const hit = [...entry.record.requestHeaders, ...entry.record.responseHeaders].some(([n, v]) => n.toLowerCase() === w.name && (value === null || v.toLowerCase().includes(value)))
+          if (hit) out[k]!.push(entry.summary.id)
+        }
+      })
+    }
+    return out
+  }
+
   /** Resolves once every large body written or deleted so far is on disk or gone. */
   async settled(): Promise<void> {
     await this.spill?.settle()
@@ -251,10 +330,25 @@ export class TrafficLog {
     for (const entry of this.byId.values()) this.drop(entry)
     this.order = []
     this.head = 0
+    this.bytes = 0
     this.pending = []
+    this.announcedOldest = this.seq + 1
     for (const listener of this.clearedListeners) listener()
     return count
   }
+}
+
+function textOf(body: RawBody): string {
+  const decoded = decodeBody(body.bytes, body.contentType)
+  return decoded.encoding === 'utf8' ? decoded.text : ''
+}
+
+/** What an entry holds in memory: its bodies' inline bytes, its strings (UTF-16) and a fixed cost for the objects around them. */
+function footprint(record: ExchangeRecord, requestBody: RawBody | null, responseBody: RawBody | null): number {
+  let chars = record.url.length * 2 + record.statusText.length + (record.error?.length ?? 0)
+  for (const [k, v] of record.requestHeaders) chars += k.length + v.length
+  for (const [k, v] of record.responseHeaders) chars += k.length + v.length
+  return 1024 + chars * 2 + (requestBody?.bytes.byteLength ?? 0) + (responseBody?.bytes.byteLength ?? 0)
 }
 
 function viewBody(body: RawBody, reveal: boolean, where: string, masked: string[]): CapturedBody {
