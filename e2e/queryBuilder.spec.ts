@@ -11,7 +11,8 @@ async function pick(page: Page, select: Locator, search: string, option: string 
   const menu = page.locator('.n-base-select-menu:visible')
   const name = typeof option === 'string' ? new RegExp(`^${escape(option)}$`) : option
   const byName = menu.locator('.n-base-select-option').filter({ has: page.locator('.qb-option-name', { hasText: name }) })
-  const target = (await byName.count()) ? byName : menu.locator('.n-base-select-option').filter({ hasText: name })
+  // Either shape of option, waited for together: counting first raced the menu's own filtering on a busy machine.
+  const target = byName.or(menu.locator('.n-base-select-option').filter({ hasText: name }))
   await target.first().click()
   // A multiple select stays open for the next choice: close it as a person does.
   if (await menu.count()) await page.keyboard.press('Escape')
