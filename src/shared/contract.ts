@@ -91,12 +91,24 @@ export const methods = {
     output: z.object({ info: SchemaInfo, schema: PackedSchema })
   },
 
-  'traffic.list': { input: empty, output: z.object({ entries: z.array(EntrySummary) }) },
+  /** `sessionId`: an imported HAR session's entries instead of the live log's. */
+  'traffic.list': { input: z.object({ sessionId: id.optional() }).strict(), output: z.object({ entries: z.array(EntrySummary) }) },
   /** `whole`: large bodies read back whole (decrypted) from disk instead of their first part. */
-  'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false) }), output: TrafficEntry },
+  'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false), sessionId: id.optional() }), output: TrafficEntry },
   'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) },
+  /** HAR 1.2 of the given entries (all when `ids` is absent), bodies whole; secrets masked unless `reveal` (the UI warns first). */
+  'traffic.exportHar': {
+    input: z.object({ ids: z.array(id).max(1_000_000).optional(), sessionId: id.optional(), reveal: z.boolean().default(false) }),
+    output: z.object({ text: z.string(), fileName: z.string(), count: z.number(), masked: z.boolean() })
+  },
+  /** A HAR file (Chrome, Edge, Firefox, Fiddler, Charles, OrgBench) opened as a read-only session of its own. */
+  'traffic.importHar': {
+    input: z.object({ text: z.string().min(1).max(512 * 1024 * 1024), name: z.string().trim().max(200).default('') }),
+    output: z.object({ sessionId: z.string(), name: z.string(), count: z.number(), creator: z.string(), warnings: z.array(z.string()) })
+  },
+  'traffic.closeSession': { input: z.object({ sessionId: id }), output: z.object({ closed: z.boolean() }) },
   /** The ids of the entries matching each query (case-insensitive), for the filter language's `header:` and `body:`. */
-  'traffic.search': { input: z.object({ queries: z.array(TrafficQuery).min(1).max(20) }), output: z.object({ ids: z.array(z.array(z.string())) }) },
+  'traffic.search': { input: z.object({ queries: z.array(TrafficQuery).min(1).max(20), sessionId: id.optional() }), output: z.object({ ids: z.array(z.array(z.string())) }) },
 
   /** The collections the user opened (remembered across restarts). */
   'collection.list': { input: empty, output: z.object({ collections: z.array(CollectionSummary) }) },

@@ -153,6 +153,27 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(o.ids[1]).toEqual([])
     }
   },
+  'traffic.exportHar': {
+    valid: async (ctx) => {
+      await ctx.r.invoke('request.send', { requestId: 'r-for-har', environmentId: null, request: { method: 'GET', url: `${ctx.server.url}/json` } })
+      return { ids: [ctx.services.traffic.list().at(-1)!.id] }
+    },
+    invalid: { ids: 'all' },
+    check: (o, ctx) => {
+      expect(o).toMatchObject({ count: 1, masked: true, fileName: expect.stringMatching(/\.har$/) })
+      expect(JSON.parse(o.text).log.entries[0].request.url).toBe(`${ctx.server.url}/json`)
+    }
+  },
+  'traffic.importHar': {
+    valid: () => ({ text: JSON.stringify({ log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries: [{ startedDateTime: '2026-01-02T03:04:05.678Z', time: 5, request: { method: 'GET', url: 'https://org.crm.dynamics.com/api/data/v9.2/WhoAmI', headers: [] }, response: { status: 200, statusText: 'OK', headers: [], content: { size: 2, mimeType: 'application/json', text: '{}' } } }] } }), name: 'From Chrome' }),
+    invalid: { text: '' },
+    check: (o) => expect(o).toMatchObject({ name: 'From Chrome', count: 1, creator: 'WebInspector 537.36' })
+  },
+  'traffic.closeSession': {
+    valid: async (ctx) => ({ sessionId: (await ctx.r.invoke('traffic.importHar', { text: '{"log":{"entries":[]}}' })).sessionId }),
+    invalid: { sessionId: '' },
+    check: (o) => expect(o.closed).toBe(true)
+  },
   'traffic.clear': { valid: () => ({}), invalid: { keep: 1 }, check: (o) => expect(o.cleared).toBeGreaterThan(0) },
 
   'collection.list': { valid: async (ctx) => (await collection(ctx), {}), invalid: { all: 1 }, check: (o) => expect(o.collections.some((c) => c.name === 'Router' && c.available)).toBe(true) },

@@ -2,6 +2,7 @@ import { type z } from 'zod'
 import { methods, isMethodName, type MethodName, type MethodInput, type MethodOutput, type EventName, type EventPayload } from '../../shared/contract'
 import { AppError, type Result } from '../../shared/errors'
 import { decodeToken } from './auth/jwt'
+import { exportHar } from './capture/har'
 import { pfxToPem } from './tls/pkcs12'
 import { codeFor, exportCollection, importCollection, parseCurl } from './collections/api'
 import { importPostmanEnvironment } from './collections/transfer/postmanEnvironment'
@@ -101,14 +102,21 @@ function createHandlers(s: Services): Handlers {
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
 
     'schema.get': ({ environmentId, refresh, signIn }) => s.schema.get(environmentId, { refresh, signIn }),
-    'traffic.list': async () => ({ entries: s.traffic.list() }),
-    'traffic.get': async ({ id, reveal, whole }) => {
-      const entry = whole ? await s.traffic.getWhole(id, reveal) : s.traffic.get(id, reveal)
+    'traffic.list': async ({ sessionId }) => ({ entries: s.trafficSessions.log(sessionId, s.traffic).list() }),
+    'traffic.get': async ({ id, reveal, whole, sessionId }) => {
+      const log = s.trafficSessions.log(sessionId, s.traffic)
+      const entry = whole ? await log.getWhole(id, reveal) : log.get(id, reveal)
       if (!entry) throw new AppError('not_found', 'That traffic entry is no longer in the log (it was cleared or dropped as the oldest).')
       return entry
     },
     'traffic.clear': async () => ({ cleared: s.traffic.clear() }),
-    'traffic.search': async ({ queries }) => ({ ids: await s.traffic.search(queries) }),
+    'traffic.search': async ({ queries, sessionId }) => ({ ids: await s.trafficSessions.log(sessionId, s.traffic).search(queries) }),
+    'traffic.exportHar': async ({ ids, sessionId, reveal }) => {
+      const { text, count } = await exportHar(s.trafficSessions.log(sessionId, s.traffic), { ...(ids ? { ids } : {}), reveal, appVersion: s.appInfo().version })
+      return { text, count, masked: !reveal, fileName: `orgbench-traffic-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.har` }
+    },
+    'traffic.importHar': async ({ text, name }) => s.trafficSessions.import(text, name),
+    'traffic.closeSession': async ({ sessionId }) => ({ closed: s.trafficSessions.close(sessionId) }),
 
     'collection.list': async () => ({ collections: await s.collections.list() }),
     'collection.create': ({ dir, name }) => s.collections.create(dir, name),

@@ -13,6 +13,7 @@ import { SchemaService } from './dataverse/schemaService'
 export type RequestAuth = { mode: 'inherit' } | { mode: 'none' } | { mode: 'bearer'; token: string }
 import { sweepSpills } from './capture/spill'
 import { TrafficLog } from './capture/trafficLog'
+import { TrafficSessions } from './capture/sessions'
 import { RequestExecutor, type SendTarget } from './http/executor'
 import type { SecretBox } from './ports'
 import { EnvironmentStore } from './store/environments'
@@ -74,6 +75,8 @@ export class Services {
   readonly environments: EnvironmentStore
   readonly settings: SettingsStore
   readonly traffic: TrafficLog
+  /** HAR files opened as read-only sessions. */
+  readonly trafficSessions = new TrafficSessions()
   /** Done removing what a run that ended abruptly left: temporary files of interrupted writes, spilled bodies. */
   readonly swept: Promise<void>
   readonly executor: RequestExecutor
