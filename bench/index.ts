@@ -8,6 +8,7 @@
  *  5. The org's schema at real-org size: parse and index, start from the cache, memory, URL completion in Chromium.
  *  6. Saved work: a 3,000-file collection opened, a save, search per keystroke, a history of 100,000 sends.
  *  7. Big response bodies (1, 10, 50 MB) in the built renderer: first lines painted, longest task, heap, search.
+ *  8. The traffic log with 100,000 entries in the built renderer: filter keystroke, fps while 300 entries/s arrive, scrolling.
  */
 import { Agent, request } from 'undici'
 import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
@@ -23,6 +24,7 @@ import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
 import { schemaBench } from './schema'
 import { responseBodyBench } from './responseBody'
 import { collectionsBench } from './collections'
+import { trafficBench } from './traffic'
 
 const REQUESTS = 2000
 const ROUNDS = 7
@@ -257,6 +259,8 @@ async function main(): Promise<void> {
   await collectionsBench()
   console.log('')
   await responseBodyBench()
+  console.log('')
+  await trafficBench()
 }
 
 void main()

@@ -4,7 +4,15 @@ import type { EntryKind, EntrySummary, TrafficEntry } from '@shared/traffic'
 import { useApi } from '../api/inject'
 import { compileFilter, parseFilter, remoteKey } from '../features/traffic/filter'
 import { comparator, indexEntry, insertionPoint, type Row, type SortState } from '../features/traffic/rows'
-import { signInName } from '../lib/signIn'
+import { grantWords, signInName } from '../lib/signIn'
+
+export interface ImportedSession {
+  sessionId: string
+  name: string
+  count: number
+  creator: string
+  warnings: string[]
+}
 
 /** How long the filter box waits after a keystroke before filtering (typing fast filters once). */
 export const FILTER_DEBOUNCE_MS = 120
@@ -39,6 +47,10 @@ export const useTrafficStore = defineStore('traffic', () => {
   /** main's answers for `header:` and `body:` terms, by remoteKey. */
   const remote = shallowRef<Map<string, Set<string>>>(new Map())
   const remoteError = ref<string | null>(null)
+  /** An imported HAR file shown instead of the live log (read-only: nothing arrives, nothing is cleared). */
+  const session = ref<ImportedSession | null>(null)
+  const sessions = ref<ImportedSession[]>([])
+  const sessionArg = () => (session.value ? { sessionId: session.value.sessionId } : {})
 
   const parsed = computed(() => parseFilter(query.value))
   const filterError = computed(() => (parsed.value.ok ? null : parsed.value.error))
@@ -47,11 +59,13 @@ export const useTrafficStore = defineStore('traffic', () => {
   let predicate: (r: Row) => boolean = () => true
   let lastFilterMs = 0
 
+  /** What `signin:` matches: the grant in words and the environment (no clock time: formatting one costs too much per sign-in at 100,000 entries). */
   function signInLabel(entry: EntrySummary): string {
     if (!entry.signInId) return ''
     let name = signInNames.get(entry.signInId)
     if (name === undefined) {
-      name = signInName([entry], entry.signInId)
+      const { label, refresh } = grantWords(entry.grant)
+      name = `${refresh ? 'Token refresh' : 'Sign-in'}: ${label} · ${entry.environmentName ?? ''}`
       signInNames.set(entry.signInId, name)
     }
     return name
@@ -140,7 +154,36 @@ export const useTrafficStore = defineStore('traffic', () => {
   }
 
   async function load(): Promise<void> {
-    reset((await api.call('traffic.list', {})).entries)
+    reset((await api.call('traffic.list', sessionArg())).entries)
+  }
+
+  /** Shows an imported session, or the live log (null). */
+  async function openSession(id: string | null): Promise<void> {
+    session.value = sessions.value.find((s) => s.sessionId === id) ?? null
+    selectedId.value = null
+    selected.value = null
+    signInId.value = null
+    signInNames.clear()
+    await load()
+  }
+
+  async function importHar(text: string, name: string): Promise<ImportedSession> {
+    const imported = await api.call('traffic.importHar', { text, name })
+    sessions.value = [...sessions.value, imported]
+    await openSession(imported.sessionId)
+    return imported
+  }
+
+  async function closeSession(id: string): Promise<void> {
+    await api.call('traffic.closeSession', { sessionId: id })
+    sessions.value = sessions.value.filter((s) => s.sessionId !== id)
+    if (session.value?.sessionId === id) await openSession(null)
+  }
+
+  /** HAR text of the selected entry, the filter's result, or everything in view's log; secrets masked unless `reveal`. */
+  async function exportHar(scope: 'selection' | 'filtered' | 'all', reveal: boolean): Promise<{ text: string; fileName: string; count: number }> {
+    const ids = scope === 'selection' ? (selectedId.value ? [selectedId.value] : []) : scope === 'filtered' ? visible.value.map((r) => r.id) : undefined
+    return api.call('traffic.exportHar', { ...(ids ? { ids } : {}), ...sessionArg(), reveal })
   }
 
   // header:/body: terms are answered by main (it keeps headers and bodies); asked again as traffic arrives, at most once a second.
@@ -161,7 +204,7 @@ export const useTrafficStore = defineStore('traffic', () => {
     }
     const asked = ++remoteAsked
     try {
-      const { ids } = await api.call('traffic.search', { queries: p.remote })
+      const { ids } = await api.call('traffic.search', { queries: p.remote, ...sessionArg() })
       if (asked !== remoteAsked) return
       remote.value = new Map(p.remote.map((q, i) => [remoteKey(q), new Set(ids[i] ?? [])]))
       remoteError.value = null
@@ -211,7 +254,7 @@ export const useTrafficStore = defineStore('traffic', () => {
       return
     }
     try {
-      const entry = await api.call('traffic.get', { id, reveal })
+      const entry = await api.call('traffic.get', { id, reveal, ...sessionArg() })
       if (selectedId.value === id) selected.value = entry
     } catch (error) {
       selected.value = null
@@ -228,6 +271,8 @@ export const useTrafficStore = defineStore('traffic', () => {
   }
 
   api.on('traffic.added', ({ entries: added, oldestSeq }) => {
+    // The live log is read again when it is shown again.
+    if (session.value) return
     for (const e of added) pending.push(e)
     if (oldestSeq !== undefined) pendingOldest = Math.max(pendingOldest, oldestSeq)
     schedule()
@@ -237,6 +282,7 @@ export const useTrafficStore = defineStore('traffic', () => {
   }
 
   api.on('traffic.cleared', () => {
+    if (session.value) return
     if (frame !== null) flushPending()
     pendingOldest = 0
     signInNames.clear()
@@ -250,8 +296,10 @@ export const useTrafficStore = defineStore('traffic', () => {
   function entriesOf(id: string): EntrySummary[] {
     return all.filter((r) => r.entry.signInId === id).map((r) => r.entry)
   }
+  /** The sign-in's name as the chip shows it ("Sign-in: Device code · Sandbox · 08:06:55"). */
   function signInTitle(id: string): string {
-    return signInNames.get(id) ?? 'Sign-in'
+    const first = all.find((r) => r.entry.signInId === id)
+    return first ? signInName([first.entry], id) : 'Sign-in'
   }
 
   return {
@@ -269,7 +317,13 @@ export const useTrafficStore = defineStore('traffic', () => {
     signInId,
     sort,
     loadError,
+    session,
+    sessions,
     load,
+    openSession,
+    importHar,
+    closeSession,
+    exportHar,
     select,
     setRevealed,
     clear,
