@@ -66,6 +66,7 @@ Usage:
   --all            follow @odata.nextLink to the last page (each link as given, the same headers) and print the
                    records of every page as one JSON array; progress on stderr; a 429 waits out its Retry-After
   --max-rows N     with --all: stop after N rows (default: the app's "Fetch all" row cap, 100000)
+  --har FILE       also write everything this run exchanged (token traffic included) to FILE as HAR 1.2, secrets masked
 
 The environment's token is attached to requests to the org's API (never to another host) unless the request has
 its own Authorization header. A grant that needs no one (client credentials, password) signs in by itself; for a
@@ -111,6 +112,8 @@ Usage:
 ${OVERRIDES}
   With options, the tokens of this sign-in are kept for the environment, e.g. --grant device_code on a machine
   without a browser.
+  --har FILE   also write every exchange of the sign-in (authorize, callback, discovery, token) to FILE as
+               HAR 1.2, secrets masked
 
 Exit 0 when signed in, 2 when the sign-in fails (the reason, and for AADSTS errors the fix, on stderr).`,
   token: `orgbench token — print an access token for an environment
@@ -126,6 +129,7 @@ Usage:
                       "orgbench login --env NAME" (for scripts and CI)
   --force-refresh     refresh even when the cached token is still valid
   --json              print the token and what it is for as JSON
+  --har FILE          also write everything this run exchanged to FILE as HAR 1.2, secrets masked
 
 ${OVERRIDES}
   With options, token signs in for this call only: the token is printed, and the environment's saved tokens

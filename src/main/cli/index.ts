@@ -27,6 +27,9 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   run: async () => (await import('./run')).run
 }
 
+/** The commands that take `--har FILE` (cli/har.ts, loaded only when it is given). */
+const HAR_COMMAND_NAMES: readonly string[] = ['request', 'token', 'login']
+
 function isCommand(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name)
 }
@@ -61,7 +64,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       version: VERSION,
       services: async () => (services ??= (await import('./session')).openServices(dataDir, io, VERSION))
     }
-    return await (await COMMANDS[command]())(rest, ctx)
+    const run = await COMMANDS[command]()
+    const har = HAR_COMMAND_NAMES.includes(command) && rest.some((a) => a === '--har' || a.startsWith('--har=')) ? await import('./har') : null
+    if (!har) return await run(rest, ctx)
+    const { file, rest: args } = har.takeHar(rest)
+    try {
+      return await run(args, ctx)
+    } finally {
+      // Also after a failure: what was exchanged up to it is what one wants to look at.
+      if (file && services) await har.writeHar(file, services, VERSION, io)
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`orgbench: ${error.message}\nRun "orgbench --help" for usage.\n`)
