@@ -70,6 +70,27 @@ describe('traffic store', () => {
     }
   })
 
+  it('shows an imported HAR session read-only, and still counts the live log meanwhile', async () => {
+    const { store, emit, call } = setup([summary(1), summary(2)])
+    call.mockImplementation((async (method: string, input: { sessionId?: string }) => {
+      if (method === 'traffic.importHar') return { sessionId: 'h1', name: 'chrome', count: 1, creator: 'WebInspector', warnings: [] }
+      if (method === 'traffic.list') return { entries: input.sessionId ? [summary(1, { url: 'https://imported/x' })] : [summary(1), summary(2), summary(3)] }
+      return {}
+    }) as never)
+    await store.load()
+    await store.importHar('{}', 'chrome')
+    expect(store.session?.sessionId).toBe('h1')
+    expect(store.visible.map((r) => r.url)).toEqual(['https://imported/x'])
+    emit('traffic.added', { entries: [summary(3), summary(4)], oldestSeq: 2 })
+    store.flushPending()
+    expect(store.total).toBe(1)
+    expect(store.liveTotal).toBe(3)
+    await store.select('e1')
+    expect(call).toHaveBeenCalledWith('traffic.get', { id: 'e1', reveal: false, sessionId: 'h1' })
+    await store.openSession(null)
+    expect(store.total).toBe(3)
+  })
+
   it('asks main for header: and body: terms and filters by its answer', async () => {
     const search = vi.fn(() => ({ ids: [['e2']] }))
     const { store } = setup([summary(1), summary(2)], search)

@@ -158,7 +158,17 @@ export const useTrafficStore = defineStore('traffic', () => {
   }
 
   /** Shows an imported session, or the live log (null). */
+  /** Main's seqs are consecutive, so while a session is shown the live log's size is its newest seq less its oldest. */
+  const liveRange = { newest: 0, oldest: 1 }
+  const liveCount = ref(0)
+  const liveTotal = computed(() => (session.value ? liveCount.value : total.value))
+
   async function openSession(id: string | null): Promise<void> {
+    if (!session.value && id) {
+      liveRange.newest = all.at(-1)?.seq ?? 0
+      liveRange.oldest = all[0]?.seq ?? liveRange.newest + 1
+      liveCount.value = total.value
+    }
     session.value = sessions.value.find((s) => s.sessionId === id) ?? null
     selectedId.value = null
     selected.value = null
@@ -271,8 +281,13 @@ export const useTrafficStore = defineStore('traffic', () => {
   }
 
   api.on('traffic.added', ({ entries: added, oldestSeq }) => {
-    // The live log is read again when it is shown again.
-    if (session.value) return
+    // The live log is read again when it is shown again; meanwhile only its size is followed (for the tab's badge).
+    if (session.value) {
+      liveRange.newest = Math.max(liveRange.newest, ...added.map((e) => e.seq))
+      if (oldestSeq !== undefined) liveRange.oldest = Math.max(liveRange.oldest, oldestSeq)
+      liveCount.value = Math.max(0, liveRange.newest - liveRange.oldest + 1)
+      return
+    }
     for (const e of added) pending.push(e)
     if (oldestSeq !== undefined) pendingOldest = Math.max(pendingOldest, oldestSeq)
     schedule()
@@ -282,7 +297,11 @@ export const useTrafficStore = defineStore('traffic', () => {
   }
 
   api.on('traffic.cleared', () => {
-    if (session.value) return
+    if (session.value) {
+      liveRange.oldest = liveRange.newest + 1
+      liveCount.value = 0
+      return
+    }
     if (frame !== null) flushPending()
     pendingOldest = 0
     signInNames.clear()
@@ -305,6 +324,7 @@ export const useTrafficStore = defineStore('traffic', () => {
   return {
     visible,
     total,
+    liveTotal,
     version,
     selectedId,
     selected,
