@@ -6,7 +6,7 @@ import { createRouter } from './core/router'
 import { PREFERRED_SANDBOX_PORT, startSandboxFor } from './sandbox'
 import { Services } from './core/services'
 import { bindIpc } from './ipc'
-import { dataDir, electronSecretBox, openExternal } from './platform/electron'
+import { confirmCloseWithEdits, dataDir, electronSecretBox, openExternal, pickFolder } from './platform/electron'
 import { embeddedSignIn, isSignInWindow } from './platform/signInWindow'
 import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './security'
 // resources/ is electron-vite's public dir for main: `?asset` yields the file's path relative to the built main process (dev and built app).
@@ -26,7 +26,7 @@ async function start(): Promise<void> {
   await app.whenReady()
   session.defaultSession.setPermissionRequestHandler(denyAllPermissions)
   const dir = dataDir()
-  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion(), openBrowser: openExternal, embeddedSignIn, watchCollections: true })
+  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion(), openBrowser: openExternal, embeddedSignIn, watchCollections: true, pickFolder })
   const router = createRouter(services)
   // The Sandbox org is the default environment: started before the window loads, so it is there on first paint.
   const sandbox = await startSandboxFor(services, { dataDir: dir, port: PREFERRED_SANDBOX_PORT }).catch((error: unknown) => {
@@ -53,6 +53,10 @@ async function start(): Promise<void> {
   void services.history.warm()
 
   window.once('ready-to-show', () => window.show())
+  // The renderer holds the close while tabs have unsaved edits (beforeunload); the person decides.
+  window.webContents.on('will-prevent-unload', (event) => {
+    if (confirmCloseWithEdits(window)) event.preventDefault()
+  })
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore()
     window.focus()

@@ -34,6 +34,8 @@ export type AppInfo = z.infer<typeof AppInfo>
 
 export const methods = {
   'app.info': { input: empty, output: AppInfo },
+  /** The OS folder picker (the desktop app only; elsewhere `not_supported`, and the path is typed). null: cancelled. */
+  'app.pickFolder': { input: z.object({ title: z.string().trim().max(200).default('Choose a folder') }), output: z.object({ dir: z.string().nullable() }) },
   'settings.get': { input: empty, output: Settings },
   'settings.update': { input: SettingsPatch, output: Settings },
 

@@ -72,6 +72,7 @@ async function pfx(password: string): Promise<string> {
  */
 const cases: { [M in MethodName]: Case<M> } = {
   'app.info': { valid: () => ({}), invalid: { extra: true }, check: (o) => expect(o).toMatchObject({ name: 'OrgBench', version: '1.2.3', secretStorage: { kind: 'key-file' } }) },
+  'app.pickFolder': { valid: () => ({ title: 'Collection' }), invalid: { title: 5 }, check: (o) => expect(o.dir).toBe('/picked/Collection') },
   'settings.get': { valid: () => ({}), invalid: { theme: 'dark' } },
   'settings.update': { valid: () => ({ theme: 'dark' }), invalid: { theme: 'purple' }, check: (o) => expect(o.theme).toBe('dark') },
 
@@ -278,7 +279,7 @@ describe('every method of the contract', () => {
     dir = mkdtempSync(join(tmpdir(), 'orgbench-router-'))
     const sb = await startSandbox()
     const server = await startHttpServer()
-    const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: '1.2.3', log: { error: () => undefined }, trash: 'collection' })
+    const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: '1.2.3', log: { error: () => undefined }, trash: 'collection', pickFolder: async (title) => `/picked/${title}` })
     services.attachSandbox({ info: () => sb.info, reset: () => sb.server.reset() })
     const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, sb.info)
     await services.environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
@@ -339,6 +340,12 @@ describe('router', () => {
     await r.invoke('env.delete', { id: env.id })
     expect((await r.invoke('env.list', {})).activeId).toBeNull()
     await expect(r.invoke('env.setActive', { id: env.id })).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('says where there is no folder picker (the CLI, the browser harness): the path is typed instead', async () => {
+    const dir = tempDir()
+    const r = createRouter(new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: '1', log: { error: () => undefined } }))
+    expect(await r.call('app.pickFolder', {})).toMatchObject({ ok: false, error: { code: 'not_supported', message: expect.stringContaining('type or paste') } })
   })
 
   it('reports a corrupt settings file and falls back to defaults', async () => {

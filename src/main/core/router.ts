@@ -57,6 +57,7 @@ export function createRouter(services: Services): Router {
 function createHandlers(s: Services): Handlers {
   return {
     'app.info': async () => s.appInfo(),
+    'app.pickFolder': async ({ title }) => ({ dir: await s.pickFolder(title) }),
     'settings.get': () => s.settings.get(),
     'settings.update': async (patch) => {
       const settings = await s.settings.update(patch)

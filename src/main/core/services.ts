@@ -51,6 +51,8 @@ export interface ServiceOptions {
   /** Where deleted collection items go (default: the OS trash, else the collection's .trash folder). */
   trash?: TrashMode
   historyCapBytes?: number
+  /** The OS folder picker (Electron's dialog); absent in the CLI and the harness, where paths are typed. */
+  pickFolder?: (title: string) => Promise<string | null>
 }
 
 type Listener<T> = (payload: T) => void
@@ -137,6 +139,11 @@ export class Services {
       onAdded: (entry) => this.events.emit('history.added', { entry }),
       log: (message, error) => this.log.error(message, error)
     })
+  }
+
+  async pickFolder(title: string): Promise<string | null> {
+    if (!this.options.pickFolder) throw new AppError('not_supported', 'There is no folder picker here: type or paste the folder\'s path.')
+    return this.options.pickFolder(title)
   }
 
   appInfo(): AppInfo {

@@ -1,4 +1,4 @@
-import { app, safeStorage, shell } from 'electron'
+import { app, BrowserWindow, dialog, safeStorage, shell } from 'electron'
 import type { SecretBox } from '../core/ports'
 import { keyFileSecretBox } from '../core/store/secretBox'
 import { isExternalUrlAllowed } from '../security'
@@ -25,4 +25,25 @@ export async function openExternal(url: string): Promise<void> {
 
 export function dataDir(): string {
   return process.env.ORGBENCH_DATA_DIR || app.getPath('userData')
+}
+
+/** The OS folder picker, over the focused window; null when the user cancels. */
+export async function pickFolder(title: string): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = { title, properties: ['openDirectory', 'createDirectory', 'promptToCreate'] }
+  const owner = BrowserWindow.getFocusedWindow()
+  const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
+  return result.canceled ? null : (result.filePaths[0] ?? null)
+}
+
+/** Closing the window while tabs have unsaved edits: true to close anyway (their drafts are kept and restored). */
+export function confirmCloseWithEdits(window: BrowserWindow): boolean {
+  const choice = dialog.showMessageBoxSync(window, {
+    type: 'question',
+    buttons: ['Close OrgBench', 'Cancel'],
+    defaultId: 0,
+    cancelId: 1,
+    message: 'Some tabs have edits that are not saved to their files.',
+    detail: 'Their drafts are kept and come back when you start OrgBench again.'
+  })
+  return choice === 0
 }
