@@ -24,6 +24,7 @@ import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
 import { schemaBench } from './schema'
 import { responseBodyBench } from './responseBody'
 import { collectionsBench } from './collections'
+import { collectionsTreeBench } from './collectionsTree'
 import { trafficBench } from './traffic'
 
 const REQUESTS = 2000
@@ -257,6 +258,8 @@ async function main(): Promise<void> {
   await schemaBench()
   console.log('')
   await collectionsBench()
+  console.log('')
+  await collectionsTreeBench()
   console.log('')
   await responseBodyBench()
   console.log('')

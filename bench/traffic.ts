@@ -47,7 +47,7 @@ const TRANSPORT = `(() => {
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]) }).observe({ type: 'longtask', buffered: true })
 })()`
 
-function serveRenderer(): Promise<{ url: string; close: () => void }> {
+export function serveRenderer(): Promise<{ url: string; close: () => void }> {
   const server = http.createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
     const file = join(RENDERER_DIR, path === '/' ? 'index.html' : path)
