@@ -75,7 +75,7 @@ export const test = base.extend<{ app: AppFixture; dataDir: string; sandboxApp: 
   sandboxApp: async ({ app, sandboxServer }, use) => {
     const info = sandboxServer.running!
     await ensureSandboxEnvironment(app.services.environments, app.services.settings, info)
-    app.services.attachSandbox({ info: () => sandboxServer.running, reset: () => sandboxServer.reset() })
+    app.services.attachSandbox({ info: () => sandboxServer.running, reset: () => sandboxServer.reset(), setLimits: (limits) => sandboxServer.setLimits(limits) })
     await use({ app, info })
   },
   rendererUrl: [

@@ -8,7 +8,7 @@ import { DecodedToken, SignInProgress, TokenView } from './auth'
 import { CodeTarget, CollectionChange, CollectionDir, CollectionSummary, CollectionTree, CollectionVariable, DeleteResult, GeneratedCode, HistoryEntry, HistorySummary, ImportFormat, ImportResult, ItemPath, SavedRequest, SearchHit, TabsState } from './collections'
 import { EnvironmentInput, EnvironmentView, OrgUrl, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
-import { SandboxInfo } from './sandbox'
+import { SandboxInfo, SandboxLimits } from './sandbox'
 import { PackedSchema, SchemaInfo } from './schema'
 import { Settings, SettingsPatch } from './settings'
 import { EntrySummary, TrafficEntry, TrafficQuery } from './traffic'
@@ -85,6 +85,8 @@ export const methods = {
 
   'sandbox.info': { input: empty, output: z.object({ sandbox: SandboxInfo.nullable(), environmentId: z.string().nullable() }) },
   'sandbox.reset': { input: empty, output: z.object({ reset: z.boolean() }) },
+  /** Makes the Sandbox enforce service protection limits (null: none); answers the limits now in force. */
+  'sandbox.setLimits': { input: z.object({ limits: SandboxLimits.nullable() }), output: z.object({ limits: SandboxLimits.nullable() }) },
 
   /** The org's schema index (cached per environment; `refresh` downloads $metadata again). */
   'schema.get': {

@@ -35,3 +35,19 @@ export const SandboxInfo = z.object({
 export type SandboxInfo = z.infer<typeof SandboxInfo>
 
 export const SANDBOX_ENVIRONMENT_NAME = 'Sandbox'
+
+/**
+ * Dataverse's service protection limits the Sandbox can be told to enforce (per user, over a sliding window), so that
+ * 429s, Retry-After and the x-ms-ratelimit-* headers can be tried; none by default.
+ */
+export const SandboxLimits = z.object({
+  /** Requests per user per window (Dataverse: 6,000 per 300 s). */
+  requests: z.number().int().min(1).max(1_000_000).optional(),
+  /** Combined execution time per user per window, in ms (Dataverse: 1,200,000 ms per 300 s). */
+  executionMs: z.number().int().min(1).max(100_000_000).optional(),
+  windowSeconds: z.number().int().min(1).max(3600).default(300),
+  /** Requests in flight at once per user (Dataverse: 52). */
+  concurrent: z.number().int().min(1).max(1000).optional()
+})
+export type SandboxLimits = z.output<typeof SandboxLimits>
+export type SandboxLimitsInput = z.input<typeof SandboxLimits>

@@ -19,7 +19,7 @@ Usage:
   orgbench [--data-dir DIR] env list|show|import|export|delete …
   orgbench [--data-dir DIR] request [--env NAME] METHOD URL [-H 'Key: Value']… [-d BODY|@FILE|@-] [-i]
   orgbench [--data-dir DIR] metadata --env NAME [--json] [--table NAME] [--refresh]
-  orgbench [--data-dir DIR] sandbox [--port N] [--reset]
+  orgbench [--data-dir DIR] sandbox [--port N] [--reset] [--limit-requests N] [--limit-window S] [--limit-concurrent N] [--limit-execution-ms N]
   orgbench [--data-dir DIR] login --env NAME [--grant G] [overrides]
   orgbench [--data-dir DIR] token --env NAME [--json] [--non-interactive] [--force-refresh] [--grant G] [overrides]
   orgbench [--data-dir DIR] logout --env NAME
@@ -88,10 +88,13 @@ ${EXIT_CODES}`,
   sandbox: `orgbench sandbox — run the built-in Sandbox org (emulated Entra ID + Dataverse Web API) on 127.0.0.1
 
 Usage:
-  orgbench [--data-dir DIR] sandbox [--port N] [--reset]
+  orgbench [--data-dir DIR] sandbox [--port N] [--reset] [--limit-requests N] [--limit-window S] [--limit-concurrent N] [--limit-execution-ms N]
 
   --port N    HTTPS on port N and the browser pages on N+1 (default: free ports)
   --reset     put the org's rows back to the seed before starting
+  --limit-requests N       enforce Dataverse's service protection limits, small, to try 429s: N requests per user per
+  --limit-window S         window of S seconds (default 300), --limit-concurrent N requests in flight at once,
+  --limit-execution-ms N   N ms of combined execution time per window; answers carry x-ms-ratelimit-* headers
 
 Prints one JSON line when ready (orgUrl, webApiUrl, authority, pagesUrl, caFile, the demo clients, secret, user and
 password), then, on stderr, the URLs to use: the org's API is HTTPS with the Sandbox's own CA, so a browser opens

@@ -33,4 +33,23 @@ describe('orgbench sandbox', () => {
     expect(await cli(['--data-dir', dir, 'sandbox', '--port', '70000'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--port takes a port number') })
     expect(await cli(['--data-dir', dir, 'sandbox', 'now'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unexpected argument "now"') })
   })
+
+  it('enforces small service protection limits when asked: the second request within the window is refused with 429', async () => {
+    const dir = tempDir()
+    let second: { code: number; stderr: string } | null = null
+    const result = await cli(['--data-dir', dir, 'sandbox', '--limit-requests', '1', '--limit-window', '60'], '', (output) => ({
+      untilStopped: async () => {
+        expect(output().stderr).toContain('Service protection limits per user: 1 requests per 60 s')
+        const token = ['POST', '{{authority}}/oauth2/v2.0/token', '-H', 'Content-Type: application/x-www-form-urlencoded', '-d', 'grant_type=client_credentials&client_id={{clientId}}&client_secret={{clientSecret}}&scope={{orgUrl}}/.default']
+        expect((await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', ...token])).code).toBe(0)
+        const bearer = JSON.parse((await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', ...token])).stdout) as { access_token: string }
+        const call = ['--data-dir', dir, 'request', '--env', 'Sandbox', '--no-auth', '-H', `Authorization: Bearer ${bearer.access_token}`, 'GET', '{{webApiUrl}}/WhoAmI']
+        expect((await cli(call)).code).toBe(0)
+        second = await cli(call)
+      }
+    }))
+    expect(result.code, result.stderr).toBe(0)
+    expect(second).toMatchObject({ code: 1, stderr: expect.stringContaining('429') })
+    expect(await cli(['--data-dir', dir, 'sandbox', '--limit-requests', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--limit-requests') })
+  })
 })

@@ -127,6 +127,7 @@ const cases: { [M in MethodName]: Case<M> } = {
 
   'sandbox.info': { valid: () => ({}), invalid: { reset: true }, check: (o, ctx) => expect(o).toMatchObject({ sandbox: { orgUrl: ctx.sb.info.orgUrl }, environmentId: ctx.sandboxEnvId }) },
   'sandbox.reset': { valid: () => ({}), invalid: { hard: true }, check: (o) => expect(o.reset).toBe(true) },
+  'sandbox.setLimits': { valid: () => ({ limits: null }), invalid: { limits: { requests: 0 } }, check: (o) => expect(o.limits).toBeNull() },
 
   'schema.get': {
     valid: (ctx) => ({ environmentId: ctx.sandboxEnvId, signIn: true }),
@@ -280,7 +281,7 @@ describe('every method of the contract', () => {
     const sb = await startSandbox()
     const server = await startHttpServer()
     const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: '1.2.3', log: { error: () => undefined }, trash: 'collection', pickFolder: async (title) => `/picked/${title}` })
-    services.attachSandbox({ info: () => sb.info, reset: () => sb.server.reset() })
+    services.attachSandbox({ info: () => sb.info, reset: () => sb.server.reset(), setLimits: (limits) => sb.server.setLimits(limits) })
     const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, sb.info)
     await services.environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
     const r = createRouter(services)

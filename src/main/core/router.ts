@@ -101,6 +101,7 @@ function createHandlers(s: Services): Handlers {
 
     'sandbox.info': () => s.sandboxInfo(),
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
+    'sandbox.setLimits': async ({ limits }) => ({ limits: s.setSandboxLimits(limits) }),
 
     'schema.get': ({ environmentId, refresh, signIn }) => s.schema.get(environmentId, { refresh, signIn }),
     'traffic.list': async ({ sessionId }) => ({ entries: s.trafficSessions.log(sessionId, s.traffic).list() }),

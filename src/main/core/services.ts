@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { AppInfo, EnvironmentList } from '../../shared/contract'
-import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo } from '../../shared/sandbox'
+import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo, type SandboxLimits } from '../../shared/sandbox'
 import { BUILTIN_VARIABLES, WEB_API_PATH, type StoreProblem } from '../../shared/environment'
 import { AppError } from '../../shared/errors'
 import { RequestSpec, type ResponseView } from '../../shared/http'
@@ -35,6 +35,8 @@ export interface Logger {
 export interface SandboxPort {
   info(): SandboxInfo | null
   reset(): void
+  /** Service protection limits to enforce (null: none); absent where the Sandbox cannot be changed. */
+  setLimits?(limits: SandboxLimits | null): SandboxLimits | null
 }
 
 export interface ServiceOptions {
@@ -165,6 +167,12 @@ export class Services {
   }
 
   /** The Sandbox starts after the stores exist (it creates its environment in them), so it is attached later. */
+  setSandboxLimits(limits: SandboxLimits | null): SandboxLimits | null {
+    if (!this.sandbox?.info()) throw new AppError('not_found', 'The Sandbox org is not running.')
+    if (!this.sandbox.setLimits) throw new AppError('not_supported', 'This Sandbox cannot be given limits.')
+    return this.sandbox.setLimits(limits)
+  }
+
   attachSandbox(sandbox: SandboxPort): void {
     this.sandbox = sandbox
   }

@@ -131,6 +131,8 @@ export const aad = {
 
 /** Dataverse's error body. */
 export class DataverseFailure extends Error {
+  /** Headers the answer carries besides the OData ones (a 429's Retry-After). */
+  headers: Record<string, string> = {}
   constructor(
     readonly status: number,
     readonly code: string,

@@ -14,5 +14,5 @@ export async function startSandboxFor(stores: { environments: EnvironmentStore; 
   const server = new SandboxServer(options)
   const info = await server.start()
   await ensureSandboxEnvironment(stores.environments, stores.settings, info)
-  return { server, port: { info: () => server.running, reset: () => server.reset() } }
+  return { server, port: { info: () => server.running, reset: () => server.reset(), setLimits: (limits) => server.setLimits(limits) } }
 }

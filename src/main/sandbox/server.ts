@@ -10,10 +10,11 @@ import { IdentityProvider } from './identity'
 import { ensurePki, type SandboxPki } from './pki'
 import { DEMO, loadSeed, type Seed } from './seed'
 import { TokenSigner } from './tokens'
-import type { SandboxInfo } from '../../shared/sandbox'
+import type { SandboxInfo, SandboxLimits, SandboxLimitsInput } from '../../shared/sandbox'
 import { json, type SandboxRequest, type SandboxResponse } from './webapi/http'
 import { SandboxOrg } from './webapi/org'
 import { handleWebApi, isWebApiPath, MAX_URL_LENGTH } from './webapi/routes'
+import { ServiceProtection } from './webapi/protection'
 
 export interface SandboxOptions {
   /** The OrgBench data folder; the Sandbox keeps its CA, keys, seed and data in `<dataDir>/sandbox`. */
@@ -41,6 +42,7 @@ export class SandboxServer {
   private org: SandboxOrg | null = null
   private identity: IdentityProvider | null = null
   private info: SandboxInfo | null = null
+  private readonly protection = new ServiceProtection()
 
   constructor(private readonly options: SandboxOptions) {}
 
@@ -70,7 +72,7 @@ export class SandboxServer {
     const orgUrl = baseUrl
     this.org = new SandboxOrg(seed, this.options.persist === false ? null : dir)
     this.identity = new IdentityProvider({ seed, baseUrl, pagesUrl, orgUrl, signer, ...(this.options.now ? { now: this.options.now } : {}) })
-    const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers }
+    const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers, protection: this.protection }
     const identity = this.identity
     const accept = (req: IncomingMessage, res: ServerResponse, origin: string): ParsedTarget | null => {
       const target = readRequestTarget(req, origin, origin === baseUrl ? httpsLimits : limits)
@@ -128,6 +130,16 @@ export class SandboxServer {
   /** Rows back to the seed (created records removed, deleted ones restored). */
   reset(): void {
     this.org?.reset()
+  }
+
+  /** Enforce Dataverse's service protection limits, small ones for testing 429s (null: none, the default). */
+  setLimits(limits: SandboxLimitsInput | null): SandboxLimits | null {
+    this.protection.set(limits)
+    return this.protection.current
+  }
+
+  get limits(): SandboxLimits | null {
+    return this.protection.current
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,7 @@ import type { SandboxOrg } from './org'
 import { parsePrefer, type Preferences } from './prefer'
 import type { QueryEnv } from './query'
 import { handleRecords } from './records'
+import type { ServiceProtection } from './protection'
 import { BUSINESS_UNIT_ID, type Row } from './seedData'
 import { TABLES, tableBySet, type Table } from './schema'
 import { splitPath } from './text'
@@ -27,6 +28,8 @@ export interface WebApiContext {
   signer: TokenSigner
   /** Issuers whose access tokens the org accepts: Entra's (v1 sts.windows.net, v2) and the Sandbox's standard authority. */
   issuers: string[]
+  /** Service protection limits (off unless the Sandbox is told to enforce some). */
+  protection?: ServiceProtection
 }
 
 export interface Caller {
@@ -121,9 +124,18 @@ export async function handleWebApi(req: SandboxRequest, ctx: WebApiContext): Pro
     const caller = await authenticate(req, ctx)
     if ('status' in caller) return withCors(req, caller)
     if (req.url.pathname.length + req.url.search.length > MAX_URL_LENGTH) throw dv.uriTooLong()
-    return withCors(req, await route(req, ctx, caller))
+    // Counted per user, as Dataverse does: the token's user or application.
+    const slot = ctx.protection?.begin(String(caller.claims.oid ?? caller.claims.appid ?? caller.claims.client_id ?? caller.user.systemuserid))
+    try {
+      const response = await route(req, ctx, caller)
+      return withCors(req, slot ? { ...response, headers: { ...response.headers, ...slot.finish() } } : response)
+    } catch (error) {
+      if (error instanceof DataverseFailure && slot) error.headers = { ...error.headers, ...slot.finish() }
+      else slot?.finish()
+      throw error
+    }
   } catch (error) {
-    if (error instanceof DataverseFailure) return withCors(req, odataJson(error.status, error.toBody()))
+    if (error instanceof DataverseFailure) return withCors(req, odataJson(error.status, error.toBody(), error.headers))
     throw error
   }
 }
