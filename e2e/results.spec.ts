@@ -281,6 +281,51 @@ test('"Fetch all" can be cancelled, carries on from there, and stops at the row 
   expect(new Set(ids).size).toBe(ids.length)
 })
 
+test('the Sandbox under a small service protection limit: a 429 explained and retried, "Fetch all" waits out Retry-After and carries on, a FetchXML query fetched page by page', async ({ sandboxApp }) => {
+  test.setTimeout(60_000)
+  await withAppProfile(sandboxApp)
+  const { app } = sandboxApp
+  const { page } = app
+  await app.open()
+  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  await dataverseHeaders(page, 10)
+  await app.router.invoke('sandbox.setLimits', { limits: { requests: 3, windowSeconds: 3 } })
+  try {
+    // One request too many: the limit named, Retry-After counted down, then sent again.
+    for (let i = 0; i < 4; i++) await sendUrl(app, '{{webApiUrl}}/accounts?$select=name&$orderby=name&$count=true')
+    await expect(page.getByTestId('response-status')).toHaveText(/429/)
+    await expect(page.getByTestId('error-title')).toHaveText('Service protection limit: number of requests')
+    await expect(page.getByTestId('error-rate-limits')).toContainText('x-ms-ratelimit-burst-remaining-xrm-requests')
+    await expect(page.getByTestId('error-retry-button')).toBeEnabled({ timeout: 6000 })
+    await page.getByTestId('error-retry-button').click()
+    await expect(page.getByTestId('response-status')).toHaveText(/200/)
+
+    // Fetch all: pages past the limit are waited out as Retry-After says (Settings: on by default) and the run goes on.
+    await page.getByTestId('body-table').click()
+    const total = Number((await page.getByTestId('grid-odata-count').textContent())!.match(/^([\d,]+) matches/)![1]!.replace(/,/g, ''))
+    await page.getByTestId('paging-fetch-all').click()
+    await expect(page.getByTestId('paging-progress')).toContainText('Service protection limit: next try in', { timeout: 10_000 })
+    await app.screenshot('results-fetch-all-429')
+    await expect(page.getByTestId('paging-result')).toHaveText(new RegExp(`^All ${total.toLocaleString('en')} rows`), { timeout: 40_000 })
+    await expect(page.getByTestId('grid-count')).toHaveText(`${total.toLocaleString('en')} rows`)
+    expect(app.services.traffic.list().filter((e) => e.status === 429).length).toBeGreaterThan(1)
+  } finally {
+    await app.router.invoke('sandbox.setLimits', { limits: null })
+  }
+
+  // FetchXML: "Fetch all" follows the answers' paging cookies into the grid.
+  const fetchXml = '<fetch count="7"><entity name="account"><attribute name="name"/><order attribute="name"/></entity></fetch>'
+  await sendUrl(app, `{{webApiUrl}}/accounts?fetchXml=${encodeURIComponent(fetchXml)}`)
+  await expect(page.getByTestId('response-status')).toHaveText(/200/)
+  await expect(page.getByTestId('grid-count')).toHaveText('7 rows')
+  await page.getByTestId('paging-fetch-all').click()
+  await expect(page.getByTestId('paging-result')).toHaveText(/^All [\d,]+ rows \(\d+ more pages\)$/, { timeout: 20_000 })
+  const all = Number((await page.getByTestId('grid-count').textContent())!.replace(/[^\d]/g, ''))
+  expect(all).toBeGreaterThan(7)
+  const sent = app.services.traffic.list().filter((e) => e.url.includes('fetchXml=')).map((e) => decodeURIComponent(e.url.split('fetchXml=')[1]!))
+  expect(sent.some((xml) => xml.includes('page="2"') && xml.includes('paging-cookie='))).toBe(true)
+})
+
 for (const theme of ['light', 'dark'] as const) {
   test(`a 429 says which service protection limit, counts down Retry-After and retries (${theme})`, async ({ app }) => {
     let calls = 0

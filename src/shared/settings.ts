@@ -14,6 +14,12 @@ const fields = {
   trafficMaxEntries: z.number().int().min(100, 'Keep at least 100 traffic entries.').max(1_000_000, 'The traffic log can keep at most 1,000,000 entries.'),
   /** Memory the traffic log may hold (bodies' inline parts, headers, URLs), in MB; past it the oldest entries go first. */
   trafficMemoryMb: z.number().int().min(16, 'Give the traffic log at least 16 MB.').max(8192, 'The traffic log can use at most 8,192 MB.'),
+  /** "Fetch all" and $batch wait out a 429 (service protection) as its Retry-After says, and try again. */
+  autoRetry429: z.boolean(),
+  /** How many times one request is tried again after 429s. */
+  autoRetryAttempts: z.number().int().min(1, 'Try at least once more.').max(20, 'At most 20 tries.'),
+  /** A Retry-After longer than this is not waited out: the run stops and says so. */
+  autoRetryMaxWaitSeconds: z.number().int().min(1).max(3600, 'Wait at most an hour.'),
   /** Filters saved in the traffic log's filter box. */
   trafficFilters: z.array(z.object({ name: z.string().trim().min(1).max(100), query: z.string().max(2000) })).max(100)
 }
@@ -26,7 +32,10 @@ export const Settings = z.object({
   activeEnvironmentId: fields.activeEnvironmentId.default(null),
   trafficMaxEntries: fields.trafficMaxEntries.default(50_000),
   trafficMemoryMb: fields.trafficMemoryMb.default(512),
-  trafficFilters: fields.trafficFilters.default([])
+  trafficFilters: fields.trafficFilters.default([]),
+  autoRetry429: fields.autoRetry429.default(true),
+  autoRetryAttempts: fields.autoRetryAttempts.default(3),
+  autoRetryMaxWaitSeconds: fields.autoRetryMaxWaitSeconds.default(300)
 })
 export type Settings = z.infer<typeof Settings>
 

@@ -51,15 +51,19 @@ export class ServiceProtection {
     const u = this.of(user)
     const now = this.now()
     const windowMs = limits.windowSeconds * 1000
+    const refuse = (code: string, message: string, retryAfterSeconds: number) => {
+      const failure = new DataverseFailure(429, code, message)
+      failure.headers = { 'retry-after': String(retryAfterSeconds), ...remaining(limits, u) }
+      return failure
+    }
     if (limits.concurrent !== undefined && u.inFlight >= limits.concurrent) {
-      throw tooMany(PROTECTION_CODES.concurrent, `Number of concurrent requests exceeded the limit of ${limits.concurrent}.`, 1)
+      throw refuse(PROTECTION_CODES.concurrent, `Number of concurrent requests exceeded the limit of ${limits.concurrent}.`, 1)
     }
     if (limits.requests !== undefined && u.starts.length >= limits.requests) {
-      throw tooMany(PROTECTION_CODES.requests, `Number of requests exceeded the limit of ${limits.requests.toLocaleString('en-US')} over time window of ${limits.windowSeconds} seconds.`, secondsUntil(u.starts[0]! + windowMs, now))
+      throw refuse(PROTECTION_CODES.requests, `Number of requests exceeded the limit of ${limits.requests.toLocaleString('en-US')} over time window of ${limits.windowSeconds} seconds.`, secondsUntil(u.starts[0]! + windowMs, now))
     }
-    const spent = u.durations.reduce((sum, [, ms]) => sum + ms, 0)
-    if (limits.executionMs !== undefined && spent >= limits.executionMs) {
-      throw tooMany(
+    if (limits.executionMs !== undefined && spentMs(u) >= limits.executionMs) {
+      throw refuse(
         PROTECTION_CODES.executionTime,
         `Combined execution time of incoming requests exceeded limit of ${limits.executionMs.toLocaleString('en-US')} milliseconds over time window of ${limits.windowSeconds} seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.`,
         secondsUntil(u.durations[0]![0] + windowMs, now)
@@ -75,19 +79,20 @@ export class ServiceProtection {
           u.inFlight--
           u.durations.push([this.now(), Math.max(0, this.now() - now)])
         }
-        const headers: Record<string, string> = {}
-        if (limits.requests !== undefined) headers['x-ms-ratelimit-burst-remaining-xrm-requests'] = String(Math.max(0, limits.requests - u.starts.length))
-        if (limits.executionMs !== undefined) headers['x-ms-ratelimit-time-remaining-xrm-requests'] = (Math.max(0, limits.executionMs - u.durations.reduce((sum, [, ms]) => sum + ms, 0)) / 1000).toFixed(2)
-        return headers
+        return remaining(limits, u)
       }
     }
   }
 }
 
-const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000))
+const spentMs = (u: Usage) => u.durations.reduce((sum, [, ms]) => sum + ms, 0)
 
-function tooMany(code: string, message: string, retryAfterSeconds: number): DataverseFailure {
-  const failure = new DataverseFailure(429, code, message)
-  failure.headers = { 'retry-after': String(retryAfterSeconds) }
-  return failure
+/** What is left of the window's budget, as Dataverse reports it on its answers. */
+function remaining(limits: SandboxLimits, u: Usage): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (limits.requests !== undefined) headers['x-ms-ratelimit-burst-remaining-xrm-requests'] = String(Math.max(0, limits.requests - u.starts.length))
+  if (limits.executionMs !== undefined) headers['x-ms-ratelimit-time-remaining-xrm-requests'] = (Math.max(0, limits.executionMs - spentMs(u)) / 1000).toFixed(2)
+  return headers
 }
+
+const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000))

@@ -27,4 +27,6 @@ export interface GridSource {
   next?: (url: string) => void
   /** "Fetch all" stops at this many rows (Settings). */
   maxRows?: number
+  /** "Fetch all" waits out a 429 and tries again this often, waiting at most this long (Settings); null: it stops. */
+  retry?: { attempts: number; maxWaitSeconds: number } | null
 }

@@ -70,4 +70,33 @@ describe('Pager (Fetch all)', () => {
     expect(retryAfterSeconds([['Retry-After', new Date(10_000).toUTCString()]], 4_000)).toBe(6)
     expect(retryAfterSeconds([])).toBeNull()
   })
+
+  it('follows a FetchXML query page by page with the paging cookie of each answer', async () => {
+    const xml = '<fetch count="2"><entity name="account"><attribute name="name"/><order attribute="name"/></entity></fetch>'
+    const asked: string[] = []
+    const port: PagerPort = {
+      async fetch(url) {
+        asked.push(url)
+        const page = Number(/page="(\d+)"/.exec(decodeURIComponent(url.split('fetchXml=')[1]!))?.[1] ?? 1)
+        const cookie = `<cookie pagenumber="${page + 1}" pagingcookie="${encodeURIComponent(encodeURIComponent(`<cookie page="${page}"><name last="n${page}" /></cookie>`))}" istracking="False" />`
+        return { status: 200, statusText: 'OK', headers: [], text: JSON.stringify({ value: [{ name: `n${page}` }], '@Microsoft.Dynamics.CRM.fetchxmlpagingcookie': cookie, '@Microsoft.Dynamics.CRM.morerecords': page < 4 }) }
+      },
+      async parse(text) {
+        return resultOf(JSON.parse(text)) ?? 'no records'
+      }
+    }
+    const got: string[] = []
+    const first = `https://org/api/data/v9.2/accounts?fetchXml=${encodeURIComponent(xml.replace('<fetch ', '<fetch page="2" '))}`
+    const end = await new Pager(port, { idPrefix: 'f', cap: 100 }).run({ nextLink: first }, 1, (records) => got.push(...records.map((r) => String(r.name))), () => undefined)
+    expect(end).toEqual({ reason: 'done', pages: 3, rows: 4 })
+    expect(got).toEqual(['n2', 'n3', 'n4'])
+    expect(decodeURIComponent(asked[1]!.split('fetchXml=')[1]!)).toContain('page="3" paging-cookie="&lt;cookie page=&quot;2&quot;&gt;')
+  })
+
+  it('stops at a 429 when automatic retry is off (Settings)', async () => {
+    const { port, asked } = server(4, { 2: [{ status: 429, headers: [['Retry-After', '1']] }] })
+    const end = await new Pager(port, { idPrefix: 't', cap: 1000, retries: 0, maxWaitSeconds: 0 }).run({ nextLink: firstLink }, 3, () => undefined, () => undefined)
+    expect(end).toMatchObject({ reason: 'failed', status: 429 })
+    expect(asked).toHaveLength(1)
+  })
 })

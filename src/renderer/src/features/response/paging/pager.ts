@@ -1,11 +1,12 @@
 /**
  * "Fetch all": follows `@odata.nextLink` page after page, exactly as each page gives it (never rebuilt: the
- * skip token is the server's), handing each page's records over as they come, until there is no next link,
- * the row cap is reached, the person cancels, or a page fails. A 429 (service protection) is waited out
- * as its Retry-After says, a few times, before it counts as a failure.
+ * skip token is the server's) — or a FetchXML query's paging cookie — handing each page's records over as they
+ * come, until there is no next page, the row cap is reached, the person cancels, or a page fails. A 429 (service
+ * protection) is waited out as its Retry-After says (the Settings' attempts and longest wait; none when off).
  */
 import type { HeaderList } from '@shared/http'
 import type { ODataRecord, ResultPage } from '../grid/result'
+import { nextPage } from './nextPage'
 
 export interface PagerPort {
   /** GET the URL as given; status, headers and body text. */
@@ -67,8 +68,8 @@ export class Pager {
     })
   }
 
-  /** From the page after `first` (already shown, `loaded` rows) to the end. */
-  async run(first: { nextLink: string | null }, loaded: number, onRecords: (records: ODataRecord[], page: ResultPage) => void, onProgress: (p: PagerProgress) => void): Promise<PagerEnd> {
+  /** From the page after `first` (already shown, `loaded` rows) to the end; `onRecords` also says where the next page is. */
+  async run(first: { nextLink: string | null }, loaded: number, onRecords: (records: ODataRecord[], page: ResultPage, next: string | null) => void, onProgress: (p: PagerProgress) => void): Promise<PagerEnd> {
     const cap = this.options.cap
     let rows = loaded
     let pages = 0
@@ -106,11 +107,13 @@ export class Pager {
       if (typeof page === 'string') return { reason: 'failed', pages, rows, message: `Page ${pages + 2}: ${page}`, status: answer.status }
       if (this.cancelled) return { reason: 'cancelled', pages, rows }
       const records = rows + page.records.length > cap ? page.records.slice(0, cap - rows) : page.records
+      const following = nextPage(next, page)
       pages++
       rows += records.length
-      onRecords(records, page)
+      onRecords(records, page, following && 'url' in following ? following.url : null)
       if (records.length < page.records.length) return { reason: 'cap', pages, rows, cap }
-      next = page.nextLink
+      if (following && 'problem' in following) return { reason: 'failed', pages, rows, message: following.problem, status: answer.status }
+      next = following?.url ?? null
     }
     return { reason: 'done', pages, rows }
   }
