@@ -3,6 +3,9 @@ import { DataverseFailure, dv } from '../errors'
 import { ODATA_JSON, type SandboxRequest, type SandboxResponse } from './http'
 import { MAX_BATCH_URL_LENGTH, route, type Caller, type WebApiContext } from './routes'
 
+/** "Batch requests can contain up to 1,000 individual requests" (Execute batch operations using the Web API). */
+export const MAX_BATCH_PARTS = 1000
+
 interface Part {
   headers: Record<string, string>
   body: string
@@ -100,10 +103,20 @@ export async function handleBatch(req: SandboxRequest, ctx: WebApiContext, calle
   const boundary = boundaryOf(req.headers['content-type'])
   if (!boundary || !/multipart\/mixed/i.test(req.headers['content-type'] ?? '')) throw dv.badRequest("A $batch request needs 'Content-Type: multipart/mixed; boundary=batch_…'.")
   const parts = parseMultipart(req.body.toString('utf8'), boundary)
+  if (parts.length > MAX_BATCH_PARTS) throw dv.badRequest(`The current batch message contains too many parts. Only batch messages with a maximum number of '${MAX_BATCH_PARTS}' query operations and change sets are allowed.`)
   const continueOnError = /odata\.continue-on-error/i.test(req.headers.prefer ?? '')
   const out: string[] = []
   let failure: number | null = null
   const responseBoundary = `batchresponse_${randomUUID()}`
+  // Counted before anything runs: a batch over the limit changes nothing.
+  let total = 0
+  for (const part of parts) {
+    const changeBoundary = /multipart\/mixed/i.test(part.headers['content-type'] ?? '') ? boundaryOf(part.headers['content-type']) : null
+    const count = changeBoundary ? parseMultipart(part.body, changeBoundary).length : 1
+    if (count > MAX_BATCH_PARTS) throw dv.badRequest(`The current change set contains too many operations. Only change sets with a maximum number of '${MAX_BATCH_PARTS}' operations are allowed.`)
+    total += count
+  }
+  if (total > MAX_BATCH_PARTS) throw dv.badRequest(`The batch holds ${total} requests: Dataverse runs at most ${MAX_BATCH_PARTS} in one $batch. Split it.`)
   for (const part of parts) {
     const changeBoundary = /multipart\/mixed/i.test(part.headers['content-type'] ?? '') ? boundaryOf(part.headers['content-type']) : null
     if (changeBoundary) {
