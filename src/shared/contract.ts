@@ -151,6 +151,10 @@ export const methods = {
     input: z.object({ request: SavedRequest, target: CodeTarget, environmentId: id.nullable(), collectionDir: CollectionDir.optional(), inlineSecrets: z.boolean().default(false) }),
     output: GeneratedCode
   },
+  /** An environment as the portable JSON `orgbench env export` writes; secrets only when asked (then the file holds them in plain text). */
+  'env.exportFile': { input: z.object({ id, includeSecrets: z.boolean().default(false) }), output: z.object({ text: z.string(), fileName: z.string() }) },
+  /** An environment file (`orgbench env export`, or exported here) in: created, or the same-named one replaced. */
+  'env.importFile': { input: z.object({ text: z.string().min(1).max(10 * 1024 * 1024) }), output: z.object({ environment: EnvironmentView, replaced: z.boolean() }) },
   /** A Postman environment file as an environment to review and create (env.create); `orgUrl` when the file has none. */
   'env.fromPostman': { input: z.object({ text: z.string().max(10 * 1024 * 1024), orgUrl: z.string().max(2048).optional() }), output: z.object({ environment: EnvironmentInput, warnings: z.array(z.string()) }) },
 

@@ -243,6 +243,23 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(o.code).not.toContain('s3cret-api-key')
     }
   },
+  'env.exportFile': {
+    valid: (ctx) => ({ id: ctx.envId }),
+    invalid: { id: '' },
+    check: (o) => {
+      expect(o.fileName).toMatch(/\.orgbench-env\.json$/)
+      // Secrets stay out unless asked for.
+      expect(o.text).not.toContain('s3cret-api-key')
+    }
+  },
+  'env.importFile': {
+    valid: async (ctx) => ({ text: (await ctx.r.invoke('env.exportFile', { id: ctx.envId, includeSecrets: true })).text.replace(/"name": "[^"]*"/, '"name": "Imported copy"') }),
+    invalid: { text: '' },
+    check: async (o, ctx) => {
+      expect(o).toMatchObject({ replaced: false, environment: { name: 'Imported copy' } })
+      expect(await ctx.r.invoke('env.revealSecret', { id: o.environment.id, variable: 'apiKey' })).toEqual({ value: 's3cret-api-key' })
+    }
+  },
   'env.fromPostman': {
     valid: () => ({ text: JSON.stringify({ name: 'PM', values: [{ key: 'url', value: 'https://pm.crm.dynamics.com', enabled: true }] }) }),
     invalid: { text: 5 },

@@ -144,6 +144,19 @@ function createHandlers(s: Services): Handlers {
     'collection.export': ({ dir }) => exportCollection(s, dir),
     'request.fromCurl': async ({ command }) => parseCurl(command),
     'request.code': (input) => codeFor(s, input),
+    'env.exportFile': async ({ id, includeSecrets }) => {
+      const portable = await s.environments.exportPortable(id, includeSecrets)
+      return { text: JSON.stringify(portable, null, 2) + '\n', fileName: `${portable.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'environment'}.orgbench-env.json` }
+    },
+    'env.importFile': async ({ text }) => {
+      let raw: unknown
+      try {
+        raw = JSON.parse(text)
+      } catch (error) {
+        throw new AppError('invalid_json', `The file is not valid JSON: ${(error as Error).message}`)
+      }
+      return s.environments.importPortable(raw)
+    },
     'env.fromPostman': async ({ text, orgUrl }) => {
       let json: unknown
       try {

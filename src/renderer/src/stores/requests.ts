@@ -113,7 +113,7 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /** Opens a request in a new tab; a file already open in a tab is focused instead. */
   function openTab(init: OpenTabInit = {}): RequestTab {
-    if (init.source) {
+    if (init.source && !init.asDraft) {
       const open = tabs.value.find((t) => t.source && t.source.dir === init.source!.dir && t.source.path === init.source!.path)
       if (open) {
         activeTabId.value = open.id
