@@ -90,6 +90,13 @@ describe('orgbench request', () => {
       expect(JSON.parse(capped.stdout)).toHaveLength(30)
       expect(capped.stderr).toContain('stopped at 30 rows')
 
+      // A FetchXML query: sent again with each page's paging cookie, the same rows as the OData query.
+      const fetchXml = encodeURIComponent('<fetch count="25"><entity name="account"><attribute name="name"/><order attribute="name"/></entity></fetch>')
+      const fetched = await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', '--all', 'GET', `{{webApiUrl}}/accounts?fetchXml=${fetchXml}`, '-H', 'Prefer: odata.include-annotations="*"'])
+      expect(fetched.code, fetched.stderr).toBe(0)
+      expect((JSON.parse(fetched.stdout) as unknown[]).length).toBe(total)
+      expect(fetched.stderr).toContain('page 2: 25 rows (50 so far)')
+
       expect(await cli(['--data-dir', dir, 'request', '--env', 'Sandbox', '--all', 'GET', '{{webApiUrl}}/WhoAmI'])).toMatchObject({ code: 2, stderr: expect.stringContaining('holds no list of records') })
       expect(await cli(['--data-dir', dir, 'request', '--all', 'POST', `${server.url}/echo`])).toMatchObject({ code: 2, stderr: expect.stringContaining('use it with GET') })
     } finally {

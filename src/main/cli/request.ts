@@ -3,6 +3,7 @@ import { parse, positiveInt, UsageError } from './args'
 import type { CommandContext } from './context'
 import { readText } from './files'
 import { isSignInRequired, notSignedIn } from './words'
+import { nextPage } from '../../shared/paging'
 
 /** `orgbench request`: one HTTP request, status on stderr, body on stdout. */
 export async function request(args: string[], ctx: CommandContext): Promise<number> {
@@ -21,7 +22,7 @@ export async function request(args: string[], ctx: CommandContext): Promise<numb
   if (positionals.length !== 2) throw new UsageError('Usage: orgbench request [--env NAME] METHOD URL')
   const method = positionals[0]!.toUpperCase()
   if (!(HTTP_METHODS as readonly string[]).includes(method)) throw new UsageError(`Unknown method "${positionals[0]}": use one of ${HTTP_METHODS.join(', ')}.`)
-  if (values.all && method !== 'GET') throw new UsageError('--all follows @odata.nextLink page after page: use it with GET.')
+  if (values.all && method !== 'GET') throw new UsageError('--all follows @odata.nextLink (or a FetchXML query\'s paging cookie) page after page: use it with GET.')
   if (values.all && values.include) throw new UsageError('--all prints the records of every page as one JSON array: it has no headers to include (-i).')
   const maxRowsArg = values['max-rows'] !== undefined ? positiveInt(values['max-rows'], '--max-rows') : undefined
   const headers: KeyValue[] = (values.header ?? []).map((h) => {
@@ -76,7 +77,7 @@ function retryAfter(answer: Answer): number | null {
 
 /**
  * `--all`: the records of every page as one JSON array on stdout. Each `@odata.nextLink` is sent exactly as the
- * page gave it, with the same headers (Prefer: odata.maxpagesize included); progress on stderr; a 429 is waited
+ * page gave it (a FetchXML query is sent again with the page's paging cookie), with the same headers (Prefer: odata.maxpagesize included); progress on stderr; a 429 is waited
  * out as its Retry-After says (three times at most); it stops at --max-rows (default: the app's row cap).
  */
 async function printAll(first: Answer, send: (url: string) => Promise<Answer>, maxRows: number, ctx: CommandContext): Promise<number> {
@@ -88,7 +89,7 @@ async function printAll(first: Answer, send: (url: string) => Promise<Answer>, m
       io.stderr(`error: page ${page} was cut at ${answer.limitBytes} bytes: raise --max-bytes to read whole pages.\n`)
       return 2
     }
-    let json: { value?: unknown; '@odata.nextLink'?: unknown }
+    let json: { value?: unknown; '@odata.nextLink'?: unknown; '@Microsoft.Dynamics.CRM.fetchxmlpagingcookie'?: unknown; '@Microsoft.Dynamics.CRM.morerecords'?: unknown }
     try {
       json = JSON.parse(answer.body.text) as typeof json
     } catch {
@@ -101,7 +102,17 @@ async function printAll(first: Answer, send: (url: string) => Promise<Answer>, m
     }
     const take = json.value.slice(0, Math.max(maxRows - rows.length, 0))
     for (const r of take) rows.push(r)
-    const next = typeof json['@odata.nextLink'] === 'string' ? json['@odata.nextLink'] : null
+    // The next link as given, or a FetchXML query again with the answer's paging cookie.
+    const following = nextPage(answer.url, {
+      nextLink: typeof json['@odata.nextLink'] === 'string' ? json['@odata.nextLink'] : null,
+      pagingCookie: typeof json['@Microsoft.Dynamics.CRM.fetchxmlpagingcookie'] === 'string' ? json['@Microsoft.Dynamics.CRM.fetchxmlpagingcookie'] : null,
+      moreRecords: json['@Microsoft.Dynamics.CRM.morerecords'] === true
+    })
+    if (following && 'problem' in following) {
+      io.stderr(`error: page ${page} says more records follow, but: ${following.problem}\n`)
+      return 1
+    }
+    const next = following?.url ?? null
     io.stderr(`page ${page}: ${take.length} rows (${rows.length} so far)${next ? '' : ', the last'}\n`)
     if (!next) break
     if (rows.length >= maxRows) {

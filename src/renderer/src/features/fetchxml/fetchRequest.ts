@@ -1,4 +1,5 @@
 import type { SchemaView } from '@shared/schema'
+import { nextPageFetchXml as nextPageOfFetchXml } from '@shared/paging'
 import { openElementsTree } from './xmlTree'
 
 /** Dataverse's documented limit for a Web API URL; longer FetchXML queries go inside a $batch request. */
@@ -32,31 +33,14 @@ export function fetchRequest(xml: string, schema: SchemaView | null, root = '{{w
 }
 
 /**
- * The next page of a FetchXML query, as Microsoft's "Page results using FetchXml" describes it: the answer's
- * `@Microsoft.Dynamics.CRM.fetchxmlpagingcookie` is a `<cookie pagenumber="N" pagingcookie="…"/>` whose
- * `pagingcookie` is the real cookie URL-encoded twice; the query is sent again with `page="N"` and that cookie
- * in `paging-cookie`. Null when the answer says there are no more records (or carries no cookie to follow).
+ * The next page of a FetchXML query (see `nextPageFetchXml` in @shared/paging), for the query in the editor: it must
+ * parse as a `<fetch>` document first.
  */
 export function nextPageFetchXml(xml: string, answer: unknown): { ok: true; xml: string; page: number } | { ok: false; reason: string } | null {
-  if (!answer || typeof answer !== 'object') return null
-  const body = answer as Record<string, unknown>
-  if (body['@Microsoft.Dynamics.CRM.morerecords'] !== true) return null
-  const annotation = body['@Microsoft.Dynamics.CRM.fetchxmlpagingcookie']
-  const pageAttr = typeof annotation === 'string' ? /\spagenumber="(\d+)"/.exec(annotation)?.[1] : undefined
-  if (!pageAttr) return { ok: false, reason: 'The answer has more records but no paging cookie: add an order to the query, or ask for the annotation with Prefer: odata.include-annotations="*".' }
-  const encoded = /\spagingcookie="([^"]*)"/.exec(annotation as string)?.[1] ?? ''
-  let cookie: string
-  try {
-    cookie = decodeURIComponent(decodeURIComponent(encoded))
-  } catch {
-    return { ok: false, reason: 'The paging cookie in the answer is not URL-encoded as documented.' }
+  const next = nextPageOfFetchXml(xml, answer)
+  if (next?.ok) {
+    const tree = openElementsTree(xml)
+    if ('reason' in tree || tree.root.name !== 'fetch') return { ok: false, reason: 'The query in the editor is not a <fetch> document.' }
   }
-  const tree = openElementsTree(xml)
-  if ('reason' in tree || tree.root.name !== 'fetch') return { ok: false, reason: 'The query in the editor is not a <fetch> document.' }
-  const escaped = cookie.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-  const open = /<fetch\b[^>]*>/.exec(xml)
-  if (!open) return { ok: false, reason: 'The query in the editor is not a <fetch> document.' }
-  const attributes = open[0].replace(/\s(page|paging-cookie)\s*=\s*"[^"]*"/g, '').replace(/\s*\/?>$/, '')
-  const next = `${attributes} page="${pageAttr}" paging-cookie="${escaped}">`
-  return { ok: true, xml: xml.slice(0, open.index) + next + xml.slice(open.index + open[0].length), page: Number(pageAttr) }
+  return next
 }

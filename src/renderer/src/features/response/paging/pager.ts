@@ -6,7 +6,7 @@
  */
 import type { HeaderList } from '@shared/http'
 import type { ODataRecord, ResultPage } from '../grid/result'
-import { nextPage } from './nextPage'
+import { nextPage } from '@shared/paging'
 
 export interface PagerPort {
   /** GET the URL as given; status, headers and body text. */

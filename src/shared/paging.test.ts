@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fetchXmlInUrl, nextPage } from './nextPage'
+import { fetchXmlInUrl, nextPage } from './paging'
 
 const root = 'https://org.crm.dynamics.com/api/data/v9.2'
 const xml = '<fetch count="2"><entity name="account"><attribute name="name"/><order attribute="name"/></entity></fetch>'
