@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, withAppProfile, type AppFixture } from './harness'
@@ -146,6 +146,11 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('undo-delete')).toBeVisible()
       await app.screenshot(`collections-undo-${theme}`)
       await page.getByTestId('undo-delete-button').click()
+      await expect(page.getByTestId('tree-request-Delete a contact')).toBeVisible()
+
+      // Dragged into a folder: the file moves there.
+      await page.getByTestId('tree-request-Delete a contact').dragTo(page.getByTestId('tree-folder-Accounts'))
+      await expect.poll(() => existsSync(join(dir, 'Accounts', 'Delete a contact.request.yaml'))).toBe(true)
       await expect(page.getByTestId('tree-request-Delete a contact')).toBeVisible()
     } finally {
       rmSync(dir, { recursive: true, force: true })
