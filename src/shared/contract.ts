@@ -100,6 +100,13 @@ export const methods = {
   /** `whole`: large bodies read back whole (decrypted) from disk instead of their first part. */
   'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false), sessionId: id.optional() }), output: TrafficEntry },
   'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) },
+  /** Sends a recorded exchange again as it was (a fresh token for an environment's request); the answer is a new entry. */
+  'traffic.replay': { input: z.object({ id, sessionId: id.optional(), requestId: id }), output: ResponseView },
+  /** Every JWT in an entry (Authorization header, token responses, forms, URLs), decoded; the tokens themselves never cross. `orgUrl`: the entry's environment's, for the audience check. */
+  'traffic.tokens': {
+    input: z.object({ id, sessionId: id.optional() }),
+    output: z.object({ orgUrl: z.string().nullable(), tokens: z.array(z.object({ where: z.string(), decoded: DecodedToken, audienceMatches: z.boolean().nullable() })) })
+  },
   /** HAR 1.2 of the given entries (all when `ids` is absent), bodies whole; secrets masked unless `reveal` (the UI warns first). */
   'traffic.exportHar': {
     input: z.object({ ids: z.array(id).max(1_000_000).optional(), sessionId: id.optional(), reveal: z.boolean().default(false) }),

@@ -177,6 +177,30 @@ const cases: { [M in MethodName]: Case<M> } = {
     check: (o) => expect(o.closed).toBe(true)
   },
   'traffic.clear': { valid: () => ({}), invalid: { keep: 1 }, check: (o) => expect(o.cleared).toBeGreaterThan(0) },
+  'traffic.replay': {
+    valid: async (ctx) => {
+      await ctx.r.invoke('request.send', { requestId: 'r-for-replay', environmentId: ctx.sandboxEnvId, request: { method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })
+      return { id: ctx.services.traffic.list().filter((e) => e.url.endsWith('/WhoAmI')).at(-1)!.id, requestId: 'replayed' }
+    },
+    invalid: { id: 'x' },
+    check: (o, ctx) => {
+      expect(o.status).toBe(200)
+      expect(ctx.services.traffic.get(o.entryId)!.url).toMatch(/\/WhoAmI$/)
+    }
+  },
+  'traffic.tokens': {
+    valid: async (ctx) => {
+      await ctx.r.invoke('request.send', { requestId: 'r-for-tokens', environmentId: ctx.sandboxEnvId, request: { method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })
+      return { id: ctx.services.traffic.list().filter((e) => e.url.endsWith('/WhoAmI')).at(-1)!.id }
+    },
+    invalid: { id: '' },
+    check: (o, ctx) => {
+      expect(o.orgUrl).toBe(ctx.sb.info.orgUrl)
+      expect(o.tokens[0]).toMatchObject({ where: 'request header Authorization', audienceMatches: true, decoded: { kind: 'jwt', identity: 'app' } })
+      // Decoded claims only: the token itself does not cross.
+      expect(JSON.stringify(o)).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/)
+    }
+  },
 
   'collection.list': { valid: async (ctx) => (await collection(ctx), {}), invalid: { all: 1 }, check: (o) => expect(o.collections.some((c) => c.name === 'Router' && c.available)).toBe(true) },
   'collection.create': { valid: () => ({ dir: join(mkdtempSync(join(tmpdir(), 'orgbench-router-')), 'New'), name: 'New one' }), invalid: { dir: '' }, check: (o) => expect(o).toMatchObject({ name: 'New one', requestCount: 0 }) },

@@ -3,6 +3,8 @@ import { methods, isMethodName, type MethodName, type MethodInput, type MethodOu
 import { AppError, type Result } from '../../shared/errors'
 import { decodeToken } from './auth/jwt'
 import { exportHar } from './capture/har'
+import { findTokens } from './capture/tokens'
+import { replayRequest } from './capture/replay'
 import { pfxToPem } from './tls/pkcs12'
 import { codeFor, exportCollection, importCollection, parseCurl } from './collections/api'
 import { importPostmanEnvironment } from './collections/transfer/postmanEnvironment'
@@ -112,6 +114,25 @@ function createHandlers(s: Services): Handlers {
       return entry
     },
     'traffic.clear': async () => ({ cleared: s.traffic.clear() }),
+    'traffic.replay': async ({ id, sessionId, requestId }) => {
+      const entry = s.trafficSessions.log(sessionId, s.traffic).get(id, true)
+      if (!entry) throw new AppError('not_found', 'That traffic entry is no longer in the log (it was cleared or dropped as the oldest).')
+      const { spec, auth } = replayRequest(entry)
+      const environmentId = entry.environmentId && (await s.environments.get(entry.environmentId).catch(() => null)) ? entry.environmentId : null
+      return s.sendRequest(requestId, environmentId, spec, auth, {}, { name: `Replay of #${entry.seq}` })
+    },
+    'traffic.tokens': async ({ id, sessionId }) => {
+      const entry = s.trafficSessions.log(sessionId, s.traffic).get(id, true)
+      if (!entry) throw new AppError('not_found', 'That traffic entry is no longer in the log (it was cleared or dropped as the oldest).')
+      const env = entry.environmentId ? await s.environments.get(entry.environmentId).catch(() => null) : null
+      const orgUrl = env?.orgUrl ?? null
+      const tokens = findTokens(entry).map(({ where, token }) => {
+        const decoded = decodeToken(token, { orgUrl: orgUrl ?? undefined })
+        const audienceMatches = orgUrl && decoded.kind === 'jwt' && decoded.audience !== null ? audienceIsOrg(decoded.audience, orgUrl) : null
+        return { where, decoded, audienceMatches }
+      })
+      return { orgUrl, tokens }
+    },
     'traffic.search': async ({ queries, sessionId }) => ({ ids: await s.trafficSessions.log(sessionId, s.traffic).search(queries) }),
     'traffic.exportHar': async ({ ids, sessionId, reveal }) => {
       const { text, count } = await exportHar(s.trafficSessions.log(sessionId, s.traffic), { ...(ids ? { ids } : {}), reveal, appVersion: s.appInfo().version })
@@ -172,4 +193,10 @@ function createHandlers(s: Services): Handlers {
     'tabs.load': () => s.tabs.load(),
     'tabs.save': (state) => s.tabs.save(state)
   }
+}
+
+/** A token is for the org when its aud is the org URL (with or without the trailing slash) — Dataverse's own rule. */
+function audienceIsOrg(audience: string, orgUrl: string): boolean {
+  const norm = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase()
+  return norm(audience) === norm(orgUrl)
 }

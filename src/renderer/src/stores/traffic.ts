@@ -51,6 +51,10 @@ export const useTrafficStore = defineStore('traffic', () => {
   const session = ref<ImportedSession | null>(null)
   const sessions = ref<ImportedSession[]>([])
   const sessionArg = () => (session.value ? { sessionId: session.value.sessionId } : {})
+  /** Entries sent again from the log, and the seq of the entry each repeats. */
+  const replays = ref<Record<string, number>>({})
+  /** The entry marked to compare the selected one with. */
+  const compareBase = ref<string | null>(null)
 
   const parsed = computed(() => parseFilter(query.value))
   const filterError = computed(() => (parsed.value.ok ? null : parsed.value.error))
@@ -322,6 +326,8 @@ export const useTrafficStore = defineStore('traffic', () => {
   }
 
   return {
+    replays,
+    compareBase,
     visible,
     total,
     liveTotal,
