@@ -25,6 +25,7 @@ import { schemaBench } from './schema'
 import { responseBodyBench } from './responseBody'
 import { collectionsBench } from './collections'
 import { collectionsTreeBench } from './collectionsTree'
+import { cliBench } from './cli'
 import { trafficBench } from './traffic'
 
 const REQUESTS = 2000
@@ -264,6 +265,8 @@ async function main(): Promise<void> {
   await responseBodyBench()
   console.log('')
   await trafficBench()
+  console.log('')
+  await cliBench()
 }
 
 void main()

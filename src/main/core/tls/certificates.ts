@@ -1,6 +1,6 @@
 // @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs the Reflect metadata API.
 import 'reflect-metadata'
-import { createHash, webcrypto } from 'node:crypto'
+import { webcrypto } from 'node:crypto'
 import * as x509 from '@peculiar/x509'
 
 type KeyPair = webcrypto.CryptoKeyPair
@@ -105,13 +105,6 @@ export async function createSelfSignedRsa(commonName: string, days = 3650): Prom
 }
 
 /** SHA-1 and SHA-256 thumbprints of a PEM certificate, hex (as the Azure portal shows them) and base64url (x5t, x5t#S256). */
-export function certificateThumbprints(certPem: string): { sha1Hex: string; x5t: string; x5tS256: string; der: Buffer } {
-  const der = Buffer.from(x509.PemConverter.decodeFirst(certPem))
-  const sha1 = createHash('sha1').update(der).digest()
-  const sha256 = createHash('sha256').update(der).digest()
-  return { sha1Hex: sha1.toString('hex').toUpperCase(), x5t: sha1.toString('base64url'), x5tS256: sha256.toString('base64url'), der }
-}
-
 /** When a PEM certificate stops being valid, or null when it does not parse. */
 export function certificateNotAfter(certPem: string): Date | null {
   try {
@@ -128,3 +121,5 @@ export async function importCertificateAuthority(certPem: string, keyPem: string
   const publicKey = await cert.publicKey.export(ALG, ['verify'])
   return { certPem, keyPem, cert, keys: { privateKey, publicKey } as unknown as KeyPair }
 }
+
+export { certificateThumbprints } from './pem'

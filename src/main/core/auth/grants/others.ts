@@ -1,5 +1,5 @@
 import { AppError } from '../../../../shared/errors'
-import { certificateThumbprints } from '../../tls/certificates'
+import { certificateThumbprints } from '../../tls/pem'
 import { createHash } from 'node:crypto'
 import { decodeToken } from '../jwt'
 import { knownFailure } from '../oauthErrors'

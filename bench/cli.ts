@@ -1,0 +1,94 @@
+/**
+ * The CLI's start-up, as whole processes (issue 11's targets): `orgbench --version` and `--help` against `node -e 0`
+ * (≤ 1.5×), and a request with a cached token against the Sandbox (≤ 2.5× `node -e 0` + the request itself), plus how
+ * long each process lives after its output is written. Runs are interleaved (one of each per round), so a busy
+ * machine slows all alike; medians and the spread (lowest–highest) are reported, ratios to the same run's baseline.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Services } from '../src/main/core/services'
+import { keyFileSecretBox } from '../src/main/core/store/secretBox'
+import { startSandbox } from '../src/main/testing/sandbox'
+import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
+
+const BIN = resolve(__dirname, '..', 'bin', 'orgbench.cjs')
+const ROUNDS = 15
+
+interface Run {
+  /** Process start to exit. */
+  total: number
+  /** Process start to the last byte of its output. */
+  output: number
+}
+
+function timed(args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint()
+    let lastOutput = started
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    const mark = () => (lastOutput = process.hrtime.bigint())
+    child.stdout.on('data', mark)
+    child.stderr.on('data', mark)
+    child.on('error', fail)
+    child.on('close', (code) => {
+      const end = process.hrtime.bigint()
+      if (code !== 0 && args[0] !== '-e') return fail(new Error(`${args.join(' ')} exited ${code}`))
+      done({ total: Number(end - started) / 1e6, output: Number(lastOutput - started) / 1e6 })
+    })
+  })
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!
+const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)} ms`
+
+export async function cliBench(): Promise<void> {
+  if (!existsSync(resolve(__dirname, '..', 'out', 'main', 'cli.js'))) {
+    console.log('CLI start-up: skipped (the CLI is not built: run "npm run build" first)')
+    return
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'orgbench-bench-cli-'))
+  const sb = await startSandbox()
+  try {
+    // A data folder with the Sandbox environment signed in (client credentials): the request finds its token cached.
+    const services = new Services({ dataDir: dir, secretBox: keyFileSecretBox(dir), appVersion: 'bench', log: { error: () => undefined } })
+    const { environment } = await ensureSandboxEnvironment(services.environments, services.settings, sb.info)
+    await services.environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, scopes: '', credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
+    await services.auth.signIn(environment.id)
+    // The request itself, in-process: what a cached-token request costs beyond starting a process.
+    const inProcess: number[] = []
+    for (let i = 0; i < ROUNDS; i++) {
+      const t = performance.now()
+      await services.sendRequest(`b${i}`, environment.id, { method: 'GET', url: '{{webApiUrl}}/WhoAmI' }, { mode: 'inherit' }, {}, { history: false })
+      inProcess.push(performance.now() - t)
+    }
+    await services.close()
+
+    const kinds = {
+      node: ['-e', '0'],
+      version: [BIN, '--version'],
+      help: [BIN, '--help'],
+      request: [BIN, '--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI']
+    } as const
+    const runs: Record<keyof typeof kinds, Run[]> = { node: [], version: [], help: [], request: [] }
+    await timed([...kinds.request]) // warm the OS's file cache
+    for (let round = 0; round < ROUNDS; round++) for (const kind of Object.keys(kinds) as Array<keyof typeof kinds>) runs[kind].push(await timed([...kinds[kind]]))
+
+    const base = median(runs.node.map((r) => r.total))
+    const line = (name: string, kind: keyof typeof kinds, target: string, extra = 0) => {
+      const totals = runs[kind].map((r) => r.total)
+      const after = median(runs[kind].map((r) => r.total - r.output))
+      console.log(`  ${name.padEnd(34)} median ${median(totals).toFixed(0)} ms (${spread(totals)}), ${((median(totals) - extra) / base).toFixed(2)}× node -e 0${extra ? ` after the request's own ${extra.toFixed(1)} ms` : ''}; exits ${after.toFixed(0)} ms after its output  (${target})`)
+    }
+    console.log(`CLI start-up (whole processes, ${ROUNDS} interleaved rounds; node -e 0: median ${base.toFixed(0)} ms, ${spread(runs.node.map((r) => r.total))})`)
+    line('orgbench --version', 'version', 'target ≤ 1.5×')
+    line('orgbench --help', 'help', 'target ≤ 1.5×')
+    line('orgbench request WhoAmI (cached token)', 'request', 'target ≤ 2.5×', median(inProcess))
+  } finally {
+    await sb.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename)) void cliBench()
