@@ -11,7 +11,7 @@ import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo, SandboxLimits } from './sandbox'
 import { PackedSchema, SchemaInfo } from './schema'
 import { Settings, SettingsPatch } from './settings'
-import { EntrySummary, TrafficEntry, TrafficQuery } from './traffic'
+import { EntrySummary, TrafficEntry, TrafficQuery, SignInSequence } from './traffic'
 
 const id = z.string().min(1).max(100)
 const empty = z.object({}).strict()
@@ -100,6 +100,8 @@ export const methods = {
   /** `whole`: large bodies read back whole (decrypted) from disk instead of their first part. */
   'traffic.get': { input: z.object({ id, reveal: z.boolean().default(false), whole: z.boolean().default(false), sessionId: id.optional() }), output: TrafficEntry },
   'traffic.clear': { input: empty, output: z.object({ cleared: z.number() }) },
+  /** A sign-in's legs in order (app, browser, authority, loopback, token endpoint, org) with timings, and the checks: PKCE, state, nonce, audience, issuer. */
+  'traffic.signIn': { input: z.object({ signInId: id, sessionId: id.optional() }), output: SignInSequence },
   /** Sends a recorded exchange again as it was (a fresh token for an environment's request); the answer is a new entry. */
   'traffic.replay': { input: z.object({ id, sessionId: id.optional(), requestId: id }), output: ResponseView },
   /** Every JWT in an entry (Authorization header, token responses, forms, URLs), decoded; the tokens themselves never cross. `orgUrl`: the entry's environment's, for the audience check. */

@@ -49,3 +49,24 @@ export const TrafficQuery = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('header'), name: z.string().min(1).max(200), value: z.string().max(1000).nullable() })
 ])
 export type TrafficQuery = z.infer<typeof TrafficQuery>
+
+/** A sign-in as a sequence: its legs between the actors, and the checks that prove it went right. */
+export const SignInActor = z.enum(['app', 'browser', 'authority', 'loopback', 'org'])
+export const SignInSequence = z.object({
+  legs: z.array(
+    z.object({
+      entryId: z.string(),
+      seq: z.number(),
+      from: SignInActor,
+      to: SignInActor,
+      label: z.string(),
+      startedAt: z.string(),
+      durationMs: z.number().nullable(),
+      status: z.number().nullable()
+    })
+  ),
+  checks: z.array(z.object({ name: z.string(), status: z.enum(['passed', 'failed', 'skipped']), detail: z.string() })),
+  /** From the first leg's start to the last one's end. */
+  totalMs: z.number()
+})
+export type SignInSequence = z.infer<typeof SignInSequence>

@@ -177,6 +177,20 @@ const cases: { [M in MethodName]: Case<M> } = {
     check: (o) => expect(o.closed).toBe(true)
   },
   'traffic.clear': { valid: () => ({}), invalid: { keep: 1 }, check: (o) => expect(o.cleared).toBeGreaterThan(0) },
+  'traffic.signIn': {
+    valid: async (ctx) => {
+      await ctx.services.auth.signIn(ctx.sandboxEnvId)
+      await ctx.r.invoke('request.send', { requestId: 'r-after-sign-in', environmentId: ctx.sandboxEnvId, request: { method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })
+      return { signInId: ctx.services.traffic.list().filter((e) => e.signInId).at(-1)!.signInId! }
+    },
+    invalid: { signInId: '' },
+    check: (o) => {
+      expect(o.legs.map((l) => [l.from, l.to])).toContainEqual(['app', 'authority'])
+      expect(o.legs.at(-1)).toMatchObject({ from: 'app', to: 'org' })
+      expect(o.checks.find((c) => c.name === 'audience')).toMatchObject({ status: 'passed' })
+      expect(o.checks.find((c) => c.name === 'PKCE')).toMatchObject({ status: 'skipped' })
+    }
+  },
   'traffic.replay': {
     valid: async (ctx) => {
       await ctx.r.invoke('request.send', { requestId: 'r-for-replay', environmentId: ctx.sandboxEnvId, request: { method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })

@@ -5,6 +5,7 @@ import { decodeToken } from './auth/jwt'
 import { exportHar } from './capture/har'
 import { findTokens } from './capture/tokens'
 import { replayRequest } from './capture/replay'
+import { signInSequence } from './capture/signInSequence'
 import { pfxToPem } from './tls/pkcs12'
 import { codeFor, exportCollection, importCollection, parseCurl } from './collections/api'
 import { importPostmanEnvironment } from './collections/transfer/postmanEnvironment'
@@ -114,6 +115,18 @@ function createHandlers(s: Services): Handlers {
       return entry
     },
     'traffic.clear': async () => ({ cleared: s.traffic.clear() }),
+    'traffic.signIn': async ({ signInId, sessionId }) => {
+      const log = s.trafficSessions.log(sessionId, s.traffic)
+      const summaries = log.list()
+      const mine = summaries.filter((e) => e.signInId === signInId)
+      if (!mine.length) throw new AppError('not_found', 'That sign-in\'s entries are no longer in the log.')
+      const entries = mine.map((e) => log.get(e.id, true)).filter((e): e is NonNullable<typeof e> => e !== null)
+      const last = mine[mine.length - 1]!
+      // The org's first answer to the new token: the next API call of the same environment.
+      const api = summaries.find((e) => e.seq > last.seq && e.kind === 'api' && e.environmentId === last.environmentId)
+      const env = last.environmentId ? await s.environments.get(last.environmentId).catch(() => null) : null
+      return signInSequence(entries, api ? log.get(api.id, true) : null, env?.orgUrl ?? null)
+    },
     'traffic.replay': async ({ id, sessionId, requestId }) => {
       const entry = s.trafficSessions.log(sessionId, s.traffic).get(id, true)
       if (!entry) throw new AppError('not_found', 'That traffic entry is no longer in the log (it was cleared or dropped as the oldest).')
