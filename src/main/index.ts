@@ -26,7 +26,7 @@ async function start(): Promise<void> {
   await app.whenReady()
   session.defaultSession.setPermissionRequestHandler(denyAllPermissions)
   const dir = dataDir()
-  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion(), openBrowser: openExternal, embeddedSignIn, watchCollections: true, pickFolder })
+  const services = new Services({ dataDir: dir, secretBox: electronSecretBox(dir), appVersion: app.getVersion(), openBrowser: openExternal, embeddedSignIn, watchCollections: true, pickFolder, keepTraffic: true })
   const router = createRouter(services)
   // The Sandbox org is the default environment: started before the window loads, so it is there on first paint.
   const sandbox = await startSandboxFor(services, { dataDir: dir, port: PREFERRED_SANDBOX_PORT }).catch((error: unknown) => {

@@ -20,6 +20,8 @@ const fields = {
   autoRetryAttempts: z.number().int().min(1, 'Try at least once more.').max(20, 'At most 20 tries.'),
   /** A Retry-After longer than this is not waited out: the run stops and says so. */
   autoRetryMaxWaitSeconds: z.number().int().min(1).max(3600, 'Wait at most an hour.'),
+  /** Keep the newest traffic entries across restarts (encrypted on disk; the desktop app only). */
+  trafficKeep: z.boolean(),
   /** Filters saved in the traffic log's filter box. */
   trafficFilters: z.array(z.object({ name: z.string().trim().min(1).max(100), query: z.string().max(2000) })).max(100)
 }
@@ -33,6 +35,7 @@ export const Settings = z.object({
   trafficMaxEntries: fields.trafficMaxEntries.default(50_000),
   trafficMemoryMb: fields.trafficMemoryMb.default(512),
   trafficFilters: fields.trafficFilters.default([]),
+  trafficKeep: fields.trafficKeep.default(false),
   autoRetry429: fields.autoRetry429.default(true),
   autoRetryAttempts: fields.autoRetryAttempts.default(3),
   autoRetryMaxWaitSeconds: fields.autoRetryMaxWaitSeconds.default(300)

@@ -26,6 +26,7 @@ import { TabsStore } from './collections/tabs'
 import type { TrashMode } from './collections/trash'
 import { HistoryStore } from './history/history'
 import { recordedSend, type SendOrigin } from './history/record'
+import { KeptTraffic } from './capture/keptTraffic'
 
 export interface Logger {
   error(message: string, error?: unknown): void
@@ -53,6 +54,8 @@ export interface ServiceOptions {
   /** Where deleted collection items go (default: the OS trash, else the collection's .trash folder). */
   trash?: TrashMode
   historyCapBytes?: number
+  /** Keep the traffic log across restarts when Settings say so (the app; not the CLI, whose runs would replace it). */
+  keepTraffic?: boolean
   /** The OS folder picker (Electron's dialog); absent in the CLI and the harness, where paths are typed. */
   pickFolder?: (title: string) => Promise<string | null>
 }
@@ -93,6 +96,8 @@ export class Services {
   readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string }; 'schema.changed': { environmentId: string }; 'collection.changed': CollectionChange; 'history.added': { entry: HistorySummary } }>()
   private readonly inFlight = new Map<string, AbortController>()
   private sandbox: SandboxPort | null = null
+  private readonly kept: KeptTraffic | null
+  private readonly keptRestored: Promise<void>
 
   constructor(private readonly options: ServiceOptions) {
     this.dataDir = options.dataDir
@@ -102,6 +107,13 @@ export class Services {
     this.swept = Promise.all([sweepTempFiles(options.dataDir), sweepSpills(join(options.dataDir, 'capture'))]).then(() => undefined)
     this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture'), onError: (e) => this.log.error('A large captured body could not be kept on disk', e) })
     void this.settings.get().then((settings) => this.applyTrafficLimits(settings), () => undefined)
+    this.kept = options.keepTraffic ? new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion) : null
+    this.keptRestored = this.kept
+      ? this.settings.get().then(
+          async (settings) => void (settings.trafficKeep ? await this.kept!.restore(this.traffic) : await this.kept!.forget()),
+          (e: unknown) => this.log.error('The kept traffic log could not be read', e)
+        )
+      : Promise.resolve()
     this.executor = new RequestExecutor(this.traffic)
     this.auth = new AuthService({
       environments: this.environments,
@@ -268,6 +280,15 @@ export class Services {
   async close(): Promise<void> {
     for (const c of this.inFlight.values()) c.abort()
     this.traffic.flush()
+    if (this.kept) {
+      try {
+        await this.keptRestored
+        if ((await this.settings.get()).trafficKeep) await this.kept.save(this.traffic)
+        else await this.kept.forget()
+      } catch (e) {
+        this.log.error('The traffic log could not be kept for the next start', e)
+      }
+    }
     await this.executor.close()
     await Promise.all([this.traffic.close(), this.swept, this.collections.dispose()])
   }
