@@ -58,8 +58,14 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('batch-result-body-3')).toContainText('nosuchtables')
     await app.screenshot(`batch-results-${theme}`)
 
-    // The whole exchange is one $batch in the traffic log.
-    expect(app.services.traffic.list().filter((e) => e.path.endsWith('/$batch'))).toHaveLength(1)
+    // The whole exchange is one $batch in the traffic log, its answer read into parts there too.
+    const batchEntry = app.services.traffic.list().filter((e) => e.path.endsWith('/$batch'))
+    expect(batchEntry).toHaveLength(1)
+    await page.getByTestId('nav-traffic').click()
+    await page.getByTestId(`traffic-row-${batchEntry[0]!.seq}`).click()
+    await expect(page.getByTestId('multipart-parts')).toContainText('4 parts')
+    await expect(page.getByTestId('multipart-part-3')).toContainText('404')
+    await expect(page.getByTestId('inspector-operation')).toHaveText('$batch')
   })
 }
 
