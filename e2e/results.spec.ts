@@ -130,6 +130,31 @@ test('copy and save give the body as it came, at any size; folding folds a recor
   }
 })
 
+test('a binary body: an image is shown as one, any binary as a hex dump', async ({ app }) => {
+  // A 1×1 PNG, and bytes of no known type.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+  const server = http.createServer((req, res) => {
+    const image = req.url === '/logo.png'
+    res.writeHead(200, { 'content-type': image ? 'image/png' : 'application/octet-stream' })
+    res.end(image ? png : Buffer.from([0, 1, 2, 0x41, 0x42, 0xff]))
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()))
+  try {
+    await app.open()
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    await sendUrl(app, `${base}/logo.png`)
+    await expect(app.page.getByTestId('response-body-image').locator('img')).toBeVisible()
+    await app.page.getByTestId('body-hex').click()
+    await expect(app.page.getByTestId('response-body-hex')).toContainText('89 50 4e 47')
+    await sendUrl(app, `${base}/blob`)
+    await expect(app.page.getByTestId('response-body-hex')).toContainText('00 01 02 41 42 ff')
+    await expect(app.page.getByTestId('response-body-hex')).toContainText('|...AB.|')
+  } finally {
+    server.closeAllConnections()
+    await new Promise((done) => server.close(done))
+  }
+})
+
 test('a body that is not what its type says is shown as it came, with where it breaks', async ({ app }) => {
   const server = await bodyServer({ '/broken': { type: 'application/json', body: '{"value":[{"name":"Contoso"},]}' } })
   try {

@@ -3,8 +3,9 @@
  * the table, by a look at the start of the body; never a parse of all of it).
  */
 import { ref } from 'vue'
+import { isImage } from './body/hexDump'
 
-export type BodyMode = 'table' | 'fields' | 'pretty' | 'raw'
+export type BodyMode = 'table' | 'fields' | 'pretty' | 'raw' | 'image' | 'hex'
 export type BodyLanguage = 'json' | 'xml' | 'html' | 'text'
 
 export function languageOf(contentType: string): BodyLanguage {
@@ -51,7 +52,7 @@ export interface BodyKind {
 
 export function bodyKind(text: string, encoding: 'utf8' | 'base64', contentType: string, hasFields: boolean): BodyKind {
   const language = languageOf(contentType)
-  if (encoding === 'base64') return { language: 'text', binary: true, modes: ['raw'] }
+  if (encoding === 'base64') return { language: 'text', binary: true, modes: isImage(contentType) ? ['image', 'hex', 'raw'] : ['hex', 'raw'] }
   const modes: BodyMode[] = []
   if (looksTabular(text, contentType)) modes.push('table')
   if (hasFields) modes.push('fields')
@@ -66,5 +67,6 @@ export const preferredMode = ref<BodyMode | null>(null)
 export function initialMode(kind: BodyKind, contentType: string): BodyMode {
   if (preferredMode.value && kind.modes.includes(preferredMode.value)) return preferredMode.value
   if (/x-www-form-urlencoded/i.test(contentType) && kind.modes.includes('fields')) return 'fields'
+  if (kind.binary) return kind.modes[0]!
   return kind.modes.includes('pretty') ? 'pretty' : 'raw'
 }
