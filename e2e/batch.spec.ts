@@ -65,7 +65,7 @@ for (const theme of ['light', 'dark'] as const) {
     await page.getByTestId(`traffic-row-${batchEntry[0]!.seq}`).click()
     await expect(page.getByTestId('multipart-parts')).toContainText('4 parts')
     await expect(page.getByTestId('multipart-part-3')).toContainText('404')
-    await expect(page.getByTestId('inspector-operation')).toHaveText('$batch')
+    await expect(page.getByTestId('inspector-operation')).toHaveText('$batch: 4 requests')
   })
 }
 

@@ -40,3 +40,16 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('url')).toHaveText('{{webApiUrl}}/WhoAmI')
   })
 }
+
+test('a body larger than the log keeps in memory opens whole from its encrypted copy on disk', async ({ app, testServer }) => {
+  await app.router.invoke('request.send', { requestId: 'big', environmentId: null, request: { method: 'GET', url: `${testServer.url}/big?size=${3 * 1024 * 1024}` } })
+  await app.open()
+  const { page } = app
+  await page.getByTestId('nav-traffic').click()
+  const big = app.services.traffic.list().find((e) => e.path.startsWith('/big'))!
+  await page.getByTestId(`traffic-row-${big.seq}`).click()
+  await expect(page.getByTestId('inspector')).toContainText('Showing 1.0 MB of 3.0 MB')
+  await page.getByTestId('inspector-whole-body').click()
+  await expect(page.getByTestId('inspector-whole-body')).toBeHidden()
+  await expect(page.getByTestId('inspector')).not.toContainText('Showing 1.0 MB')
+})
