@@ -21,6 +21,7 @@ for (const theme of ['light', 'dark'] as const) {
     const whoami = app.services.traffic.list().find((e) => e.url.endsWith('/WhoAmI'))!
     await page.getByTestId(`traffic-row-${whoami.seq}`).click()
     await expect(page.getByTestId('inspector-operation')).toHaveText('Function WhoAmI')
+    await expect(page.getByTestId(`traffic-op-${whoami.seq}`)).toHaveText('Function WhoAmI')
     await expect(page.getByTestId('inspector-token-0')).toContainText('request header Authorization')
     await expect(page.getByTestId('inspector-token-0').getByTestId('claim-aud')).toContainText(sandboxApp.info.orgUrl)
     await app.screenshot(`traffic-auth-${theme}`)
