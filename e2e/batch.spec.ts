@@ -63,8 +63,11 @@ for (const theme of ['light', 'dark'] as const) {
     expect(batchEntry).toHaveLength(1)
     await page.getByTestId('nav-traffic').click()
     await page.getByTestId(`traffic-row-${batchEntry[0]!.seq}`).click()
-    await expect(page.getByTestId('multipart-parts')).toContainText('4 parts')
-    await expect(page.getByTestId('multipart-part-3')).toContainText('404')
+    await expect(page.getByTestId('multipart-response')).toContainText('4 parts')
+    await expect(page.getByTestId('multipart-response-3')).toContainText('404')
+    await page.getByTestId('inspector').getByText('Request', { exact: true }).click()
+    await expect(page.getByTestId('multipart-request')).toContainText('4 requests')
+    await expect(page.getByTestId('multipart-request-2')).toContainText(/POST https:\/\/127\.0\.0\.1:\d+\/api\/data\/v9\.2\/contacts/)
     await expect(page.getByTestId('inspector-operation')).toHaveText('$batch: 4 requests')
   })
 }

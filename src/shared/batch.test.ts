@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { batchProblems, matchBatch, parseBatchResponse, unitsOf, writeBatch, type BatchRequest } from './batch'
+import { batchProblems, matchBatch, parseBatchRequest, parseBatchResponse, unitsOf, writeBatch, type BatchRequest } from './batch'
 
 const req = (method: BatchRequest['method'], url: string, body = '', changeSet: string | null = null): BatchRequest => ({ method, url, headers: [], body, changeSet })
 
@@ -115,5 +115,18 @@ describe('$batch: reading the answer', () => {
     const outcomes = matchBatch(requests, parts)
     expect(outcomes.map((o) => (o.kind === 'answered' ? o.part.status : o.kind))).toEqual([200, 204, 204, 400, 'rolledBack', 'notRun'])
     expect(outcomes[4]).toEqual({ kind: 'rolledBack', failedAt: 3 })
+  })
+})
+
+describe('$batch: reading a request back', () => {
+  it('gives the requests written, in order, with their change sets and Content-IDs', () => {
+    const requests = [req('GET', '{{webApiUrl}}/WhoAmI'), req('POST', '{{webApiUrl}}/accounts', '{"name":"A"}', 'cs'), req('PATCH', '$1', '{"name":"B"}', 'cs')]
+    const { body, contentType } = writeBatch(requests, 'r')
+    expect(parseBatchRequest(contentType, body)).toEqual([
+      { method: 'GET', url: '{{webApiUrl}}/WhoAmI', headers: [], body: '', contentId: null, changeSet: null },
+      { method: 'POST', url: '{{webApiUrl}}/accounts', headers: [['Content-Type', 'application/json; type=entry']], body: '{"name":"A"}', contentId: '1', changeSet: 1 },
+      { method: 'PATCH', url: '$1', headers: [['Content-Type', 'application/json; type=entry']], body: '{"name":"B"}', contentId: '2', changeSet: 1 }
+    ])
+    expect(parseBatchRequest('application/json', body)).toBeNull()
   })
 })

@@ -190,3 +190,41 @@ export function matchBatch(requests: readonly BatchRequest[], parts: readonly Ba
   }
   return outcomes
 }
+
+export interface BatchRequestPart {
+  method: string
+  url: string
+  headers: Array<[string, string]>
+  body: string
+  contentId: string | null
+  changeSet: number | null
+}
+
+function requestPartOf(text: string, changeSet: number | null): BatchRequestPart | null {
+  const outer = headerBlock(text)
+  const line = /^(GET|POST|PATCH|PUT|DELETE)\s+(\S+)/i.exec(outer.rest.split(/\r?\n/, 1)[0] ?? '')
+  if (!line) return null
+  const inner = headerBlock(outer.rest.slice(outer.rest.search(/\r?\n/) + 1))
+  return { method: line[1]!.toUpperCase(), url: line[2]!, headers: inner.headers, body: inner.rest.replace(/\r?\n$/, ''), contentId: header(outer.headers, 'content-id'), changeSet }
+}
+
+/** A `$batch` request body read back into its requests, in order (what the traffic inspector shows of one sent). */
+export function parseBatchRequest(contentType: string | null, text: string): BatchRequestPart[] | null {
+  const boundary = boundaryOf(contentType)
+  if (!boundary || !/multipart\/mixed/i.test(contentType ?? '')) return null
+  const out: BatchRequestPart[] = []
+  splitParts(text, boundary).forEach((part, position) => {
+    const { headers, rest } = headerBlock(part)
+    const inner = boundaryOf(header(headers, 'content-type'))
+    if (inner && /multipart\/mixed/i.test(header(headers, 'content-type') ?? '')) {
+      for (const p of splitParts(rest, inner)) {
+        const parsed = requestPartOf(p, position)
+        if (parsed) out.push(parsed)
+      }
+      return
+    }
+    const parsed = requestPartOf(part, null)
+    if (parsed) out.push(parsed)
+  })
+  return out
+}
