@@ -154,7 +154,11 @@ export const EnvironmentInput = z
     variables: z.array(Variable).max(500).default([]),
     caCertificatePem: PemCertificates.default(''),
     color: EnvColor.default('slate'),
-    label: z.string().trim().max(12).default('')
+    label: z.string().trim().max(12).default(''),
+    /** The customer or project the environment belongs to ("Contoso"): the sidebar groups by it. */
+    group: z.string().trim().max(80).default(''),
+    /** The Global Discovery Service to list orgs with; empty: the cloud's own (a custom authority names its own). */
+    discoveryUrl: z.string().trim().max(2048).default('')
   })
   .superRefine((env, ctx) => {
     const seen = new Set<string>()
@@ -165,6 +169,15 @@ export const EnvironmentInput = z
     if (env.cloud === 'custom') {
       const r = normalizeAuthority(env.authorityUrl)
       if (!r.ok) ctx.addIssue({ code: 'custom', path: ['authorityUrl'], message: r.message })
+    }
+    if (env.discoveryUrl) {
+      let url: URL | null = null
+      try {
+        url = new URL(env.discoveryUrl)
+      } catch {
+        url = null
+      }
+      if (!url || url.protocol !== 'https:') ctx.addIssue({ code: 'custom', path: ['discoveryUrl'], message: 'The discovery URL is an https address, for example https://globaldisco.crm.dynamics.com' })
     }
   })
 export type EnvironmentInput = z.input<typeof EnvironmentInput>
@@ -194,6 +207,8 @@ export const EnvironmentView = z.object({
   caCertificatePem: z.string(),
   color: EnvColor,
   label: z.string(),
+  group: z.string(),
+  discoveryUrl: z.string(),
   createdAt: z.string(),
   updatedAt: z.string()
 })

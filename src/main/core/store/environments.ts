@@ -45,6 +45,8 @@ export const StoredEnvironment = z.object({
   caCertificatePem: z.string().default(''),
   color: EnvColor.default('slate'),
   label: z.string().default(''),
+  group: z.string().default(''),
+  discoveryUrl: z.string().default(''),
   createdAt: z.string(),
   updatedAt: z.string()
 })
@@ -72,7 +74,9 @@ export const PortableEnvironment = z.object({
     .default([]),
   caCertificatePem: z.string().default(''),
   color: EnvColor.default('slate'),
-  label: z.string().default('')
+  label: z.string().default(''),
+  group: z.string().default(''),
+  discoveryUrl: z.string().default('')
 })
 export type PortableEnvironment = z.infer<typeof PortableEnvironment>
 
@@ -275,7 +279,9 @@ export class EnvironmentStore {
       })),
       caCertificatePem: env.caCertificatePem,
       color: env.color,
-      label: env.label
+      label: env.label,
+      group: env.group,
+      discoveryUrl: env.discoveryUrl
     }
   }
 
@@ -345,6 +351,8 @@ export class EnvironmentStore {
       caCertificatePem: data.caCertificatePem,
       color: data.color,
       label: data.label,
+      group: data.group,
+      discoveryUrl: data.discoveryUrl,
       createdAt,
       updatedAt
     }
@@ -394,6 +402,8 @@ export function toView(env: StoredEnvironment): EnvironmentView {
     caCertificatePem: env.caCertificatePem,
     color: env.color,
     label: env.label,
+    group: env.group,
+    discoveryUrl: env.discoveryUrl,
     createdAt: env.createdAt,
     updatedAt: env.updatedAt
   }

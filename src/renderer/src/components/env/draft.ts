@@ -12,10 +12,12 @@ export interface Draft {
   caCertificatePem: string
   color: EnvColor
   label: string
+  group: string
+  discoveryUrl: string
 }
 
 export function blankDraft(): Draft {
-  return { name: '', orgUrl: '', cloud: 'public', authorityUrl: '', tenant: '', auth: { grant: 'none' }, variables: [], caCertificatePem: '', color: 'slate', label: '' }
+  return { name: '', orgUrl: '', cloud: 'public', authorityUrl: '', tenant: '', auth: { grant: 'none' }, variables: [], caCertificatePem: '', color: 'slate', label: '', group: '', discoveryUrl: '' }
 }
 
 /**
@@ -35,6 +37,8 @@ export function draftFromEnvironment(env: EnvironmentView): Draft {
     variables: env.variables.map((v) => ({ key: v.key, value: v.value, secret: v.secret, isSet: v.isSet, enabled: v.enabled })),
     caCertificatePem: env.caCertificatePem,
     color: env.color,
-    label: env.label
+    label: env.label,
+    group: env.group,
+    discoveryUrl: env.discoveryUrl
   }
 }
