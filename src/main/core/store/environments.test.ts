@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readAllFiles, useTempDir } from '../../testing/tempDir'
@@ -142,6 +142,49 @@ describe('EnvironmentStore', () => {
     const view = await s.get(env.id)
     await s.update(env.id, { ...view, variables: [{ ...view.variables[0]!, value: 'two' }] })
     expect((await s.resolveVariables(env.id)).get('k')).toBe('two')
+  })
+  it('reads the folder once: later lists come from memory until invalidate() (another process changed the files)', async () => {
+    const { dir, store: s } = store()
+    const a = await s.create({ name: 'A', orgUrl: 'https://a.crm.dynamics.com' })
+    await s.create({ name: 'B', orgUrl: 'https://b.crm.dynamics.com' })
+    const fresh = new EnvironmentStore(dir, keyFileSecretBox(dir))
+    const [first, second] = await Promise.all([fresh.list(), fresh.list()])
+    expect(first.environments.map((e) => e.name)).toEqual(['A', 'B'])
+    expect(second.environments).toEqual(first.environments)
+    rmSync(join(dir, 'environments', `${a.id}.json`))
+    expect((await fresh.list()).environments.map((e) => e.name)).toEqual(['A', 'B'])
+    fresh.invalidate()
+    expect((await fresh.list()).environments.map((e) => e.name)).toEqual(['B'])
+  })
+
+  it('lists every change at once: create, rename (re-sorted), duplicate, delete, and a listener that lists when told', async () => {
+    const { store: s } = store()
+    const seen: string[][] = []
+    s.onChanged(() => void s.list().then((l) => seen.push(l.environments.map((e) => e.name))))
+    const names = async () => (await s.list()).environments.map((e) => e.name)
+    const z = await s.create({ name: 'Zeta', orgUrl: 'https://z.crm.dynamics.com' })
+    expect(await names()).toEqual(['Zeta'])
+    await s.create({ name: 'Beta', orgUrl: 'https://b.crm.dynamics.com' })
+    expect(await names()).toEqual(['Beta', 'Zeta'])
+    await s.update(z.id, { ...(await s.get(z.id)), name: 'Alpha' })
+    expect(await names()).toEqual(['Alpha', 'Beta'])
+    const copy = await s.duplicate(z.id)
+    expect(await names()).toEqual(['Alpha', 'Alpha (copy)', 'Beta'])
+    await s.delete(copy.id)
+    expect(await names()).toEqual(['Alpha', 'Beta'])
+    expect(seen).toEqual([['Zeta'], ['Beta', 'Zeta'], ['Alpha', 'Beta'], ['Alpha', 'Alpha (copy)', 'Beta']])
+  })
+
+  it('reads hundreds of files, and reports the corrupt ones among them in file-name order', async () => {
+    const { dir, store: s } = store()
+    for (let i = 0; i < 60; i++) await s.create({ name: `Org ${String(i).padStart(2, '0')}`, group: `Customer ${i % 7}`, orgUrl: `https://org${i}.crm.dynamics.com` })
+    for (const name of ['m-bad', 'a-bad', 'z-bad']) writeFileSync(join(dir, 'environments', `${name}.json`), '{ nope')
+    const fresh = new EnvironmentStore(dir, keyFileSecretBox(dir))
+    const { environments, problems } = await fresh.list()
+    expect(environments).toHaveLength(60)
+    expect(environments[0]).toMatchObject({ name: 'Org 00', group: 'Customer 0' })
+    expect(environments.at(-1)).toMatchObject({ name: 'Org 59', group: 'Customer 3' })
+    expect(problems.map((p) => p.file.split(/[\\/]/).pop())).toEqual(['a-bad.json', 'm-bad.json', 'z-bad.json'])
   })
 })
 

@@ -85,6 +85,8 @@ type Listener = () => void
 export class EnvironmentStore {
   private readonly dir: string
   private cache: Map<string, StoredEnvironment> | null = null
+  /** The sorted list as `list()` answers it, kept until something changes (the window asks for it several times at start). */
+  private views: EnvironmentView[] | null = null
   private loading: Promise<Map<string, StoredEnvironment>> | null = null
   private problems: StoreProblem[] = []
   private queue: Promise<unknown> = Promise.resolve()
@@ -116,9 +118,11 @@ export class EnvironmentStore {
     const map = new Map<string, StoredEnvironment>()
     await fs.mkdir(this.dir, { recursive: true })
     const names = (await fs.readdir(this.dir)).filter((n) => n.endsWith('.json') && !n.includes('.corrupt-')).sort()
-    for (const name of names) {
+    // Read several files at once (a consultant has hundreds), then take them in name order so problems keep their order.
+    const results = await mapLimit(names, READ_CONCURRENCY, (name) => readJsonValidated(join(this.dir, name), StoredEnvironment))
+    for (const [index, name] of names.entries()) {
       const file = join(this.dir, name)
-      const result = await readJsonValidated(file, StoredEnvironment)
+      const result = results[index]!
       if (result.status === 'ok') {
         if (result.value.id !== name.replace(/\.json$/, '')) {
           this.problems.push({ file, movedTo: null, reason: `its id "${result.value.id}" does not match the file name; it was loaded under its file name`, at: new Date().toISOString() })
@@ -136,6 +140,7 @@ export class EnvironmentStore {
   /** Forget what was read, so the next call reads the files again (another process may have changed them). */
   invalidate(): void {
     this.cache = null
+    this.views = null
     this.resolved.clear()
   }
 
@@ -151,8 +156,8 @@ export class EnvironmentStore {
 
   async list(): Promise<{ environments: EnvironmentView[]; problems: StoreProblem[] }> {
     const map = await this.load()
-    const environments = [...map.values()].sort((a, b) => a.name.localeCompare(b.name) || a.createdAt.localeCompare(b.createdAt)).map(toView)
-    return { environments, problems: [...this.problems] }
+    this.views ??= [...map.values()].sort((a, b) => a.name.localeCompare(b.name) || a.createdAt.localeCompare(b.createdAt)).map(toView)
+    return { environments: [...this.views], problems: [...this.problems] }
   }
 
   dismissProblem(file: string): StoreProblem[] {
@@ -226,6 +231,7 @@ export class EnvironmentStore {
       if (!map.has(id)) return false
       await fs.rm(this.fileOf(id), { force: true })
       map.delete(id)
+      this.views = null
       return true
     })
   }
@@ -305,6 +311,7 @@ export class EnvironmentStore {
     return join(this.dir, `${id}.json`)
   }
 
+  /** Writes the file, then updates what is cached before anyone is told (a listener may list at once). */
   private async write(env: StoredEnvironment): Promise<void> {
     this.resolved.delete(env.id)
     try {
@@ -312,6 +319,8 @@ export class EnvironmentStore {
     } catch (error) {
       throw new AppError('storage_error', `Could not save environment "${env.name}": ${(error as Error).message}`)
     }
+    this.cache?.set(env.id, env)
+    this.views = null
     this.emit()
   }
 
@@ -362,6 +371,22 @@ export class EnvironmentStore {
     if (field.value !== undefined) return field.value === '' ? null : { encrypted: this.secrets.encrypt(field.value) }
     return field.isSet ? previous() : null
   }
+}
+
+const READ_CONCURRENCY = 16
+
+/** `fn` over every item with at most `limit` running at once; results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await fn(items[index]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
 }
 
 function parseInput(input: unknown): EnvironmentData {
