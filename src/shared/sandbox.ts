@@ -19,9 +19,16 @@ export const SandboxInfo = z.object({
     certificate: z.string(),
     implicit: z.string(),
     spa: z.string(),
-    noApplicationUser: z.string()
+    noApplicationUser: z.string(),
+    /** Confidential; its only secret expired (AADSTS7000222). */
+    expiredSecret: z.string(),
+    /** Public, without Dataverse's user_impersonation permission: its tokens have no such scp. */
+    noDataversePermission: z.string()
   }),
   clientSecret: z.string(),
+  /** The secret client's secret *id*, which people paste instead of its value (AADSTS7000215). */
+  clientSecretId: z.string(),
+  expiredClientSecret: z.string(),
   certificateFile: z.string(),
   privateKeyFile: z.string(),
   certificateThumbprint: z.string(),
@@ -30,7 +37,11 @@ export const SandboxInfo = z.object({
   mfaUser: z.string(),
   userNotInOrg: z.string(),
   seedFile: z.string(),
-  problems: z.array(z.string())
+  problems: z.array(z.string()),
+  /** The tenant's orgs, the main one (orgUrl) first: each its own Web API, data and token audience. */
+  orgs: z.array(z.object({ key: z.enum(['main', 'production']), friendlyName: z.string(), uniqueName: z.string(), orgUrl: z.string(), organizationId: z.string() })),
+  /** The Sandbox's Global Discovery Service (token audience and base of `/api/discovery/v2.0/Instances`). */
+  discoveryUrl: z.string()
 })
 export type SandboxInfo = z.infer<typeof SandboxInfo>
 

@@ -18,8 +18,10 @@ const info = (port: number, ca = 'CA-1'): SandboxInfo => ({
   tenantDomain: 'sandbox.onmicrosoft.com',
   caFile: '/x/ca.pem',
   caCertificatePem: `-----BEGIN CERTIFICATE-----\n${ca}\n-----END CERTIFICATE-----\n`,
-  clients: { public: 'p', secret: 's', certificate: 'c', implicit: 'i', spa: 'a', noApplicationUser: 'n' },
+  clients: { public: 'p', secret: 's', certificate: 'c', implicit: 'i', spa: 'a', noApplicationUser: 'n', expiredSecret: 'e', noDataversePermission: 'd' },
   clientSecret: 'demo-secret-value',
+  clientSecretId: 'secret-id',
+  expiredClientSecret: 'expired-secret-value',
   certificateFile: '/x/client.pem',
   privateKeyFile: '/x/client-key.pem',
   certificateThumbprint: 'AB',
@@ -28,6 +30,8 @@ const info = (port: number, ca = 'CA-1'): SandboxInfo => ({
   mfaUser: 'mfa@x',
   userNotInOrg: 'guest@x',
   seedFile: '/x/seed.json',
+  orgs: [{ key: 'main', friendlyName: 'OrgBench Sandbox', uniqueName: 'orga1b2c3d4', orgUrl: `https://127.0.0.1:${port}`, organizationId: 'o1' }],
+  discoveryUrl: `https://127.0.0.1:${port}/globaldisco`,
   problems: []
 })
 

@@ -33,13 +33,15 @@ export async function ensureSandboxEnvironment(environments: EnvironmentStore, s
       variables: sandboxVariables(info).map((v) => ({ ...v, isSet: true, enabled: true })),
       caCertificatePem: info.caCertificatePem,
       color: 'violet',
-      label: 'SANDBOX'
+      label: 'SANDBOX',
+      group: 'OrgBench Sandbox',
+      discoveryUrl: info.discoveryUrl
     })
     const current = await settings.get()
     if (!current.activeEnvironmentId) await settings.update({ activeEnvironmentId: environment.id })
     return { environment, created: true }
   }
-  const unchanged = existing.orgUrl === info.orgUrl && existing.authorityUrl === info.authority && existing.caCertificatePem === info.caCertificatePem
+  const unchanged = existing.orgUrl === info.orgUrl && existing.authorityUrl === info.authority && existing.caCertificatePem === info.caCertificatePem && existing.discoveryUrl === info.discoveryUrl
   if (unchanged) return { environment: existing, created: false }
   const ours = new Map(sandboxVariables(info).map((v) => [v.key, v]))
   const variables = existing.variables.map((v) => {
@@ -53,6 +55,7 @@ export async function ensureSandboxEnvironment(environments: EnvironmentStore, s
     authorityUrl: info.authority,
     tenant: existing.tenant || info.tenantId,
     caCertificatePem: info.caCertificatePem,
+    discoveryUrl: info.discoveryUrl,
     variables
   })
   return { environment, created: false }

@@ -23,7 +23,9 @@ const App = z.object({
   /** ID tokens by the implicit grant (response_type=id_token). */
   implicitIdTokens: z.boolean().default(false),
   /** Device code flow and ROPC need "Allow public client flows". */
-  allowPublicClientFlows: z.boolean().default(false)
+  allowPublicClientFlows: z.boolean().default(false),
+  /** Delegated permissions granted on Dataverse: the scp of its user tokens (Dataverse has one, user_impersonation). */
+  delegatedPermissions: z.array(z.string()).default(['user_impersonation'])
 })
 export type SeedApp = z.infer<typeof App>
 
@@ -83,7 +85,8 @@ export function defaultSeed(certificatePem: string): Seed {
         certificates: [],
         implicitAccessTokens: false,
         implicitIdTokens: false,
-        allowPublicClientFlows: true
+        allowPublicClientFlows: true,
+        delegatedPermissions: ['user_impersonation']
       },
       {
         clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000002',
@@ -94,7 +97,8 @@ export function defaultSeed(certificatePem: string): Seed {
         certificates: [],
         implicitAccessTokens: false,
         implicitIdTokens: false,
-        allowPublicClientFlows: false
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
       },
       {
         clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000003',
@@ -105,7 +109,8 @@ export function defaultSeed(certificatePem: string): Seed {
         certificates: [certificatePem],
         implicitAccessTokens: false,
         implicitIdTokens: false,
-        allowPublicClientFlows: false
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
       },
       {
         clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000004',
@@ -116,7 +121,8 @@ export function defaultSeed(certificatePem: string): Seed {
         certificates: [],
         implicitAccessTokens: true,
         implicitIdTokens: true,
-        allowPublicClientFlows: false
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
       },
       {
         clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000005',
@@ -127,7 +133,8 @@ export function defaultSeed(certificatePem: string): Seed {
         certificates: [],
         implicitAccessTokens: false,
         implicitIdTokens: false,
-        allowPublicClientFlows: false
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
       },
       {
         // Microsoft's pre-approved client for Dataverse exists in every tenant; so it does here.
@@ -139,7 +146,8 @@ export function defaultSeed(certificatePem: string): Seed {
         certificates: [],
         implicitAccessTokens: true,
         implicitIdTokens: true,
-        allowPublicClientFlows: false
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
       },
       {
         clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000006',
@@ -150,7 +158,33 @@ export function defaultSeed(certificatePem: string): Seed {
         certificates: [],
         implicitAccessTokens: false,
         implicitIdTokens: false,
-        allowPublicClientFlows: false
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
+      },
+      {
+        clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000007',
+        name: 'Nightly sync (expired secret)',
+        type: 'confidential',
+        redirectUris: [],
+        secrets: [{ id: 'c8e2a6b1-77a5-4f43-9b1e-5d7f2b0e0a07', value: 'sandbox-secret-~expired-in-2025', expires: '2025-06-30T00:00:00Z' }],
+        certificates: [],
+        implicitAccessTokens: false,
+        implicitIdTokens: false,
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
+      },
+      {
+        // Registered without the Dynamics CRM user_impersonation permission: its user tokens carry no scp for Dataverse.
+        clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000008',
+        name: 'Reporting add-in (no Dataverse permission)',
+        type: 'public',
+        redirectUris: ['http://localhost', 'http://127.0.0.1'],
+        secrets: [],
+        certificates: [],
+        implicitAccessTokens: false,
+        implicitIdTokens: false,
+        allowPublicClientFlows: true,
+        delegatedPermissions: []
       }
     ],
     users: [
@@ -172,7 +206,9 @@ export const DEMO = {
   certificateClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000003',
   implicitClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000004',
   spaClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000005',
-  noAppUserClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000006'
+  noAppUserClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000006',
+  expiredSecretClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000007',
+  noDataversePermissionClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000008'
 } as const
 
 export async function loadSeed(dir: string, certificatePem: string): Promise<{ seed: Seed; problem: string | null }> {

@@ -15,6 +15,8 @@ import { json, type SandboxRequest, type SandboxResponse } from './webapi/http'
 import { SandboxOrg } from './webapi/org'
 import { handleWebApi, isWebApiPath, MAX_URL_LENGTH } from './webapi/routes'
 import { ServiceProtection } from './webapi/protection'
+import { sandboxOrgSpecs, type SandboxOrgSpec } from './orgs'
+import { DISCOVERY_PREFIX, handleGlobalDiscovery, isDiscoveryPath, type DiscoveryContext } from './globalDiscovery'
 
 export interface SandboxOptions {
   /** The OrgBench data folder; the Sandbox keeps its CA, keys, seed and data in `<dataDir>/sandbox`. */
@@ -36,10 +38,15 @@ const MAX_WEB_API_BODY = 16 * 1024 * 1024
 const MAX_IDENTITY_BODY = 1024 * 1024
 type ParsedTarget = Extract<RequestTarget, { ok: true }>
 
+type WebApiContext = Parameters<typeof handleWebApi>[1]
+
 export class SandboxServer {
   private server: Server | null = null
   private pagesServer: HttpServer | null = null
+  /** The orgs' Web APIs beyond the main one, each on a port of its own. */
+  private orgServers: Server[] = []
   private org: SandboxOrg | null = null
+  private otherOrgs: SandboxOrg[] = []
   private identity: IdentityProvider | null = null
   private info: SandboxInfo | null = null
   private readonly protection = new ServiceProtection()
@@ -70,33 +77,57 @@ export class SandboxServer {
     const baseUrl = `https://127.0.0.1:${port}`
     const pagesUrl = `http://127.0.0.1:${pagesPort}`
     const orgUrl = baseUrl
+    const specs = sandboxOrgSpecs(seed)
+    // The other orgs: their own HTTPS port (the same certificate: it names 127.0.0.1), their own Web API and data.
+    const others: { spec: SandboxOrgSpec; server: Server; orgUrl: string }[] = []
+    for (const [i, spec] of specs.slice(1).entries()) {
+      const orgServer = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, ...serverOptions(httpsLimits) })
+      guardListener(orgServer, httpsLimits)
+      const orgPort = await listen(orgServer, this.options.port ? this.options.port + 2 + i : 0)
+      others.push({ spec, server: orgServer, orgUrl: `https://127.0.0.1:${orgPort}` })
+    }
+    const discoveryResource = `${baseUrl}${DISCOVERY_PREFIX}`
     this.org = new SandboxOrg(seed, this.options.persist === false ? null : dir)
-    this.identity = new IdentityProvider({ seed, baseUrl, pagesUrl, orgUrl, signer, ...(this.options.now ? { now: this.options.now } : {}) })
-    const ctx = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers, protection: this.protection }
+    this.identity = new IdentityProvider({ seed, baseUrl, pagesUrl, orgUrl, resources: [...others.map((o) => o.orgUrl), discoveryResource], signer, ...(this.options.now ? { now: this.options.now } : {}) })
+    const ctx: WebApiContext = { org: this.org, seed, orgUrl, authorizationUri: `${this.identity.authority}/oauth2/authorize`, signer, issuers: this.identity.trustedIssuers, protection: this.protection }
+    const discovery: DiscoveryContext = { resource: discoveryResource, orgs: [{ spec: specs[0]!, orgUrl }, ...others.map((o) => ({ spec: o.spec, orgUrl: o.orgUrl }))], signer, issuers: this.identity.trustedIssuers, authorizationUri: ctx.authorizationUri, tenantId: seed.tenantId }
     const identity = this.identity
-    const accept = (req: IncomingMessage, res: ServerResponse, origin: string): ParsedTarget | null => {
-      const target = readRequestTarget(req, origin, origin === baseUrl ? httpsLimits : limits)
+    const accept = (req: IncomingMessage, res: ServerResponse, origin: string, https: boolean): ParsedTarget | null => {
+      const target = readRequestTarget(req, origin, https ? httpsLimits : limits)
       if (target.ok) return target
       sendPlain(res, target.status, target.reason)
       return null
     }
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const target = accept(req, res, baseUrl)
-      if (target) void this.serve(req, res, target, ctx, identity)
+      const target = accept(req, res, baseUrl, true)
+      if (target) void this.serve(req, res, target, ctx, identity, discovery)
     })
     pagesServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const target = accept(req, res, pagesUrl)
+      const target = accept(req, res, pagesUrl, false)
       if (!target) return
       if (!IdentityProvider.isPagePath(target.pathname)) sendPlain(res, 404, 'Only the sign-in pages are served over http; everything else is on https.')
-      else void this.serve(req, res, target, ctx, identity)
+      else void this.serve(req, res, target, ctx, identity, discovery)
     })
+    this.otherOrgs = []
+    for (const other of others) {
+      const org = new SandboxOrg(other.spec.seed, this.options.persist === false ? null : join(dir, 'orgs', other.spec.key))
+      this.otherOrgs.push(org)
+      const orgCtx: WebApiContext = { ...ctx, org, seed: other.spec.seed, orgUrl: other.orgUrl }
+      other.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        const target = accept(req, res, other.orgUrl, true)
+        if (target) void this.serve(req, res, target, orgCtx, null, null)
+      })
+    }
     this.server = server
     this.pagesServer = pagesServer
-    this.info = { ...describe(seed, pki, orgUrl, this.identity.authority, join(dir, 'seed.json'), loaded.problem ? [loaded.problem] : []), pagesUrl, oidcAuthority: this.identity.oidcIssuer }
+    this.orgServers = others.map((o) => o.server)
+    const orgs = [{ spec: specs[0]!, orgUrl }, ...others].map(({ spec, orgUrl: url }) => ({ key: spec.key, friendlyName: spec.friendlyName, uniqueName: spec.uniqueName, orgUrl: url, organizationId: spec.organizationId }))
+    this.info = { ...describe(seed, pki, orgUrl, this.identity.authority, join(dir, 'seed.json'), loaded.problem ? [loaded.problem] : []), pagesUrl, oidcAuthority: this.identity.oidcIssuer, orgs, discoveryUrl: discoveryResource }
     return this.info
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, target: ParsedTarget, ctx: Parameters<typeof handleWebApi>[1], identity: IdentityProvider): Promise<void> {
+  /** One request to an org's port: its Web API; on the main port also sign-in and Global Discovery. */
+  private async serve(req: IncomingMessage, res: ServerResponse, target: ParsedTarget, ctx: WebApiContext, identity: IdentityProvider | null, discovery: DiscoveryContext | null): Promise<void> {
     let response: SandboxResponse
     const url = target.url
     const webApi = isWebApiPath(url.pathname)
@@ -113,6 +144,8 @@ export class SandboxServer {
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v
       const request: SandboxRequest = { method: req.method ?? 'GET', url, headers, body }
       if (webApi) response = await handleWebApi(request, ctx)
+      else if (discovery && isDiscoveryPath(url.pathname)) response = await handleGlobalDiscovery(request, discovery)
+      else if (!identity) response = json(404, { error: { code: '0x80060888', message: `Nothing is served at ${url.pathname} on this org: the Web API is under /api/data/v9.2/; sign-in is at the tenant's authority.` } })
       else response = (await identity.handle(request)) ?? json(404, { error: { code: '0x80060888', message: `Nothing is served at ${url.pathname}. The Web API is under /api/data/v9.2/ and sign-in under /${ctx.seed.tenantId}/oauth2/v2.0/.` } })
     } catch (error) {
       response = json(500, dv.internal(error instanceof Error ? error.message : String(error)).toBody())
@@ -130,6 +163,7 @@ export class SandboxServer {
   /** Rows back to the seed (created records removed, deleted ones restored). */
   reset(): void {
     this.org?.reset()
+    for (const org of this.otherOrgs) org.reset()
   }
 
   /** Enforce Dataverse's service protection limits, small ones for testing 429s (null: none, the default). */
@@ -143,11 +177,13 @@ export class SandboxServer {
   }
 
   async stop(): Promise<void> {
-    const servers = [this.server, this.pagesServer].filter((s): s is Server | HttpServer => s !== null)
+    const servers = [this.server, this.pagesServer, ...this.orgServers].filter((s): s is Server | HttpServer => s !== null)
     this.server = null
     this.pagesServer = null
+    this.orgServers = []
     this.info = null
     await this.org?.flush().catch(() => undefined)
+    for (const org of this.otherOrgs) await org.flush().catch(() => undefined)
     for (const server of servers) {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -176,7 +212,7 @@ function listen(server: Server | HttpServer, port: number): Promise<number> {
   })
 }
 
-function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string, seedFile: string, problems: string[]): Omit<SandboxInfo, 'pagesUrl' | 'oidcAuthority'> {
+function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string, seedFile: string, problems: string[]): Omit<SandboxInfo, 'pagesUrl' | 'oidcAuthority' | 'orgs' | 'discoveryUrl'> {
   const secretApp = seed.apps.find((a) => a.clientId === DEMO.secretClientId)
   const demoUser = seed.users.find((u) => !u.requiresMfa && u.inOrg) ?? seed.users[0]!
   return {
@@ -193,9 +229,13 @@ function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string
       certificate: DEMO.certificateClientId,
       implicit: DEMO.implicitClientId,
       spa: DEMO.spaClientId,
-      noApplicationUser: DEMO.noAppUserClientId
+      noApplicationUser: DEMO.noAppUserClientId,
+      expiredSecret: DEMO.expiredSecretClientId,
+      noDataversePermission: DEMO.noDataversePermissionClientId
     },
     clientSecret: secretApp?.secrets[0]?.value ?? '',
+    clientSecretId: secretApp?.secrets[0]?.id ?? '',
+    expiredClientSecret: seed.apps.find((a) => a.clientId === DEMO.expiredSecretClientId)?.secrets[0]?.value ?? '',
     certificateFile: pki.clientCertFile,
     privateKeyFile: pki.clientKeyFile,
     certificateThumbprint: pki.clientThumbprint,

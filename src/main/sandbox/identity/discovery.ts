@@ -87,7 +87,7 @@ export function standardDiscovery(ctx: IdentityContext): SandboxResponse {
     token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256'],
     code_challenge_methods_supported: ['S256', 'plain'],
-    scopes_supported: ['openid', 'profile', 'email', 'offline_access', `${ctx.orgUrl}/.default`, `${ctx.orgUrl}/user_impersonation`],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access', ...ctx.resources.flatMap((r) => [`${r}/.default`, `${r}/user_impersonation`])],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'given_name', 'family_name', 'preferred_username', 'email', 'oid'],
     claims_parameter_supported: false,
     request_parameter_supported: false,

@@ -29,6 +29,8 @@ export interface IdentityOptions {
    */
   pagesUrl?: string
   orgUrl: string
+  /** Other resources tokens may be asked for (more orgs, Global Discovery); the org URL is always one. */
+  resources?: string[]
   signer: TokenSigner
   now?: () => number
 }
@@ -60,6 +62,7 @@ export class IdentityProvider {
       base: options.baseUrl,
       pages: options.pagesUrl ?? options.baseUrl,
       orgUrl: options.orgUrl,
+      resources: [options.orgUrl, ...(options.resources ?? [])],
       oidcIssuer: `${options.baseUrl}${OIDC_PREFIX}`,
       signer: options.signer,
       now: options.now ?? Date.now,

@@ -48,9 +48,11 @@ export function servicePrincipalOid(clientId: string): string {
 export function userAccessToken(ctx: IdentityContext, dialect: Dialect, o: { resource: string; user: SeedUser; clientId: string; appidacr: Appidacr; scopes: readonly string[] }): Promise<string> {
   const aud = o.resource.replace(/\/$/, '')
   const name = `${o.user.givenName} ${o.user.surname}`
+  // The delegated permissions the app registration was granted: Dataverse has one, user_impersonation.
+  const scp = (ctx.seed.apps.find((a) => a.clientId === o.clientId)?.delegatedPermissions ?? ['user_impersonation']).join(' ')
   if (dialect.authority === 'oidc') {
     const scope = dialect.grantedScope(o.scopes, aud)
-    return ctx.signer.sign({ iss: ctx.oidcIssuer, sub: o.user.oid, aud, ...times(ctx), jti: newUti(), client_id: o.clientId, azp: o.clientId, scope, scp: 'user_impersonation', oid: o.user.oid, name, preferred_username: o.user.upn }, 'at+jwt')
+    return ctx.signer.sign({ iss: ctx.oidcIssuer, sub: o.user.oid, aud, ...times(ctx), jti: newUti(), client_id: o.clientId, azp: o.clientId, scope, scp, oid: o.user.oid, name, preferred_username: o.user.upn }, 'at+jwt')
   }
   return ctx.signer.sign({
     aud,
@@ -69,7 +71,7 @@ export function userAccessToken(ctx: IdentityContext, dialect: Dialect, o: { res
     oid: o.user.oid,
     puid: createHash('sha256').update(o.user.oid).digest('hex').slice(0, 16).toUpperCase(),
     rh: `0.A${randomId(18)}.`,
-    scp: 'user_impersonation',
+    scp,
     sub: pairwiseSub(o.user.oid, o.clientId),
     tid: ctx.seed.tenantId,
     unique_name: o.user.upn,

@@ -12,7 +12,8 @@ export function splitScopes(scope: string | null): string[] {
 }
 
 export function checkResource(ctx: IdentityContext, resource: string, tenant: string): void {
-  if (resource.replace(/\/$/, '').toLowerCase() !== ctx.orgUrl.toLowerCase()) throw aad.invalidResource(resource, tenant)
+  const wanted = resource.replace(/\/$/, '').toLowerCase()
+  if (!ctx.resources.some((r) => r.toLowerCase() === wanted)) throw aad.invalidResource(resource, tenant)
 }
 
 /** The resource a scope list asks for, validated against this org; null when it asks for none (openid only). */

@@ -11,6 +11,8 @@ export interface IdentityContext {
   /** http://127.0.0.1:<pagesPort>: the pages a browser visits (it does not trust the Sandbox CA). */
   pages: string
   orgUrl: string
+  /** Every resource tokens may be asked for: each org's URL and the Global Discovery Service. */
+  resources: string[]
   /** The standards-only authority's issuer: `<base>/oidc`. */
   oidcIssuer: string
   signer: TokenSigner
