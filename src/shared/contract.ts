@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { DecodedToken, SignInProgress, TokenView } from './auth'
 import { CodeTarget, CollectionChange, CollectionDir, CollectionSummary, CollectionTree, CollectionVariable, DeleteResult, GeneratedCode, HistoryEntry, HistorySummary, ImportFormat, ImportResult, ItemPath, SavedRequest, SearchHit, TabsState } from './collections'
+import { CreateFromDiscovery, DiscoveryResult } from './discovery'
 import { EnvironmentInput, EnvironmentView, OrgUrl, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo, SandboxLimits } from './sandbox'
@@ -50,6 +51,10 @@ export const methods = {
     output: z.object({ value: z.string() })
   },
   'env.dismissProblem': { input: z.object({ file: z.string().max(4096) }), output: z.object({ problems: z.array(StoreProblem) }) },
+  /** Sign in to the environment's cloud's Global Discovery Service with its profile; the user's orgs. */
+  'discovery.list': { input: z.object({ environmentId: id }), output: DiscoveryResult },
+  /** Environments for the orgs picked, with the listing environment's cloud, authority and sign-in profile. */
+  'discovery.create': { input: CreateFromDiscovery, output: z.object({ created: z.array(EnvironmentView), skipped: z.array(z.string()) }) },
 
   'request.send': {
     input: z.object({

@@ -60,6 +60,22 @@ const POSTMAN = JSON.stringify({
   variable: [{ key: 'top', value: '5' }]
 })
 
+/** A Sandbox environment that signs in as the demo user with the password grant: Global Discovery needs a user. */
+async function passwordEnv(ctx: Ctx, name: string): Promise<string> {
+  const { sb } = ctx
+  const env = await ctx.r.invoke('env.create', {
+    name,
+    orgUrl: sb.info.orgUrl,
+    cloud: 'custom',
+    authorityUrl: sb.info.authority,
+    tenant: sb.info.tenantId,
+    caCertificatePem: sb.info.caCertificatePem,
+    discoveryUrl: sb.info.discoveryUrl,
+    auth: { grant: 'password', clientId: sb.info.clients.public, username: sb.info.user, password: { isSet: true, value: sb.info.password } }
+  })
+  return env.id
+}
+
 async function pfx(password: string): Promise<string> {
   const { certPem, keyPem } = await createSelfSignedRsa('router test')
   const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [forge.pki.certificateFromPem(certPem)], password, { algorithm: '3des' })
@@ -125,6 +141,23 @@ const cases: { [M in MethodName]: Case<M> } = {
     check: (o, ctx) => expect(o.tenantId).toBe(ctx.sb.info.tenantId)
   },
 
+  'discovery.list': {
+    valid: async (ctx) => ({ environmentId: await passwordEnv(ctx, 'Discovery list') }),
+    invalid: { environmentId: '' },
+    check: (o, ctx) => {
+      expect(o.endpoint).toBe(ctx.sb.info.discoveryUrl)
+      expect(o.user).toBe(ctx.sb.info.user)
+      expect(o.orgs.map((org) => org.url).sort()).toEqual(ctx.sb.info.orgs.map((org) => org.orgUrl).sort())
+    }
+  },
+  'discovery.create': {
+    valid: async (ctx) => ({ environmentId: await passwordEnv(ctx, 'Discovery create'), orgUrls: [ctx.sb.info.orgs[1]!.orgUrl], group: 'Sandbox tenant' }),
+    invalid: { environmentId: 'x', orgUrls: [] },
+    check: (o, ctx) => {
+      expect(o.created).toHaveLength(1)
+      expect(o.created[0]).toMatchObject({ orgUrl: ctx.sb.info.orgs[1]!.orgUrl, group: 'Sandbox tenant', label: 'PROD', auth: { grant: 'password', password: { isSet: true } } })
+    }
+  },
   'sandbox.info': { valid: () => ({}), invalid: { reset: true }, check: (o, ctx) => expect(o).toMatchObject({ sandbox: { orgUrl: ctx.sb.info.orgUrl }, environmentId: ctx.sandboxEnvId }) },
   'sandbox.reset': { valid: () => ({}), invalid: { hard: true }, check: (o) => expect(o.reset).toBe(true) },
   'sandbox.setLimits': { valid: () => ({ limits: null }), invalid: { limits: { requests: 0 } }, check: (o) => expect(o.limits).toBeNull() },

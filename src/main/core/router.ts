@@ -10,6 +10,7 @@ import { pfxToPem } from './tls/pkcs12'
 import { codeFor, exportCollection, importCollection, parseCurl } from './collections/api'
 import { importPostmanEnvironment } from './collections/transfer/postmanEnvironment'
 import type { Services } from './services'
+import { orgDiscoveryFor, type OrgDiscovery } from './discovery/orgs'
 
 type Handlers = { [M in MethodName]: (input: z.output<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>> }
 
@@ -58,6 +59,8 @@ export function createRouter(services: Services): Router {
 }
 
 function createHandlers(s: Services): Handlers {
+  let discovery: OrgDiscovery | null = null
+  const orgs = () => (discovery ??= orgDiscoveryFor(s))
   return {
     'app.info': async () => s.appInfo(),
     'app.pickFolder': async ({ title }) => ({ dir: await s.pickFolder(title) }),
@@ -102,6 +105,8 @@ function createHandlers(s: Services): Handlers {
     'auth.importPfx': async ({ pfxBase64, password }) => pfxToPem(Buffer.from(pfxBase64, 'base64'), password),
     'auth.discoverTenant': ({ orgUrl, caCertificatePem }) => s.auth.discoverTenant(orgUrl, caCertificatePem),
 
+    'discovery.list': ({ environmentId }) => orgs().list(environmentId),
+    'discovery.create': (input) => orgs().create(input),
     'sandbox.info': () => s.sandboxInfo(),
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
     'sandbox.setLimits': async ({ limits }) => ({ limits: s.setSandboxLimits(limits) }),
