@@ -24,12 +24,13 @@ const INSTANCES = {
 async function setup(gds: () => ResponseView = () => answer(200, INSTANCES)) {
   const dir = tempDir()
   const environments = new EnvironmentStore(dir, keyFileSecretBox(dir))
-  const asked: { scopes?: string; url?: string; auth?: string } = {}
+  const asked: { scopes?: string; url?: string; auth?: string; signIns: number } = { signIns: 0 }
   const ports: DiscoveryPorts = {
     environments,
     oneOffToken: async (_id, overrides) => {
       asked.scopes = overrides.scopes
-      return { accessToken: token({ upn: 'dana@contoso.com' }) }
+      asked.signIns++
+      return { accessToken: token({ upn: 'dana@contoso.com', exp: Math.floor(Date.now() / 1000) + 3600 }) }
     },
     target: async () => ({ environmentId: null, environmentName: null, caCertificatePem: '', variables: new Map() }),
     sendPrepared: async (prepared) => {
@@ -65,10 +66,12 @@ describe('OrgDiscovery', () => {
   })
 
   it('creates environments with the source\'s profile, secrets and group, skips known orgs, and names them uniquely', async () => {
-    const { discovery, environments, source } = await setup()
+    const { discovery, environments, source, asked } = await setup()
+    await discovery.list(source.id)
     await environments.create({ name: 'Contoso Production', orgUrl: 'https://elsewhere.crm.dynamics.com' })
     const { created, skipped } = await discovery.create({ environmentId: source.id, orgUrls: ['https://contoso.crm4.dynamics.com/', 'https://contoso-dev.crm4.dynamics.com'] })
     expect(skipped).toEqual(['https://contoso-dev.crm4.dynamics.com'])
+    expect(asked.signIns).toBe(1)
     expect(created).toHaveLength(1)
     const env = created[0]!
     expect(env).toMatchObject({ name: 'Contoso Production (2)', orgUrl: 'https://contoso.crm4.dynamics.com', tenant: 'tid', group: 'Contoso', label: 'PROD', color: 'red' })

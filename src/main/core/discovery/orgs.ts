@@ -41,7 +41,19 @@ const Instances = z.object({ value: z.array(Instance) })
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase()
 
 export class OrgDiscovery {
+  /** Discovery tokens by environment and endpoint, kept in memory until a minute before they expire: one sign-in lists and creates. */
+  private readonly tokens = new Map<string, { accessToken: string; expiresAt: number }>()
+
   constructor(private readonly ports: DiscoveryPorts) {}
+
+  private async token(environmentId: string, endpoint: string): Promise<string> {
+    const key = `${environmentId} ${endpoint}`
+    const kept = this.tokens.get(key)
+    if (kept && kept.expiresAt - 60_000 > Date.now()) return kept.accessToken
+    const { accessToken } = await this.ports.oneOffToken(environmentId, { scopes: discoveryScope(endpoint) })
+    this.tokens.set(key, { accessToken, expiresAt: expiryOf(accessToken) })
+    return accessToken
+  }
 
   /** Sign in to the environment's cloud's Global Discovery Service with its profile and list the user's orgs. */
   async list(environmentId: string): Promise<DiscoveryResult> {
@@ -57,13 +69,14 @@ export class OrgDiscovery {
     if (env.auth.grant === 'client_credentials') {
       throw new AppError('not_supported', `"${env.name}" signs in as an application (client credentials). Global Discovery lists the orgs of a user: use an environment with a delegated grant (authorization code, device code, password or the pre-approved client).`)
     }
-    const { accessToken } = await this.ports.oneOffToken(environmentId, { scopes: discoveryScope(endpoint) })
+    const accessToken = await this.token(environmentId, endpoint)
     const response = await this.ports.sendPrepared(
       { method: 'GET', url: new URL(instancesUrl(endpoint)), headers: [['Accept', 'application/json'], ['Authorization', `Bearer ${accessToken}`]], body: null, contentType: '' },
       await this.ports.target(environmentId),
       { timeoutMs: await this.ports.requestTimeoutMs(), maxResponseBytes: 16 * 1024 * 1024, kind: 'discovery' }
     )
     if (response.status === 401 || response.status === 403) {
+      this.tokens.delete(`${environmentId} ${endpoint}`)
       const reason = response.headers.find(([k]) => k.toLowerCase() === 'x-orgbench-sandbox-reason')?.[1] ?? errorMessage(response.body.text) ?? `status ${response.status}`
       throw new AppError('forbidden', `Global Discovery (${endpoint}) refused the token: ${reason}`)
     }
@@ -155,6 +168,15 @@ function errorMessage(text: string): string | null {
     return typeof body.error?.message === 'string' ? body.error.message : null
   } catch {
     return null
+  }
+}
+
+function expiryOf(token: string): number {
+  try {
+    const exp = decodeJwt(token).exp
+    return typeof exp === 'number' ? exp * 1000 : 0
+  } catch {
+    return 0
   }
 }
 
