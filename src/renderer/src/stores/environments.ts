@@ -2,6 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { EnvironmentInput, EnvironmentView, StoreProblem } from '@shared/environment'
 import { useApi } from '../api/inject'
+import { SORTS, type EnvironmentSort } from '../components/env/groupModel'
+
+const SORT_KEY = 'orgbench.environments.sort'
 
 export const useEnvironmentsStore = defineStore('environments', () => {
   const api = useApi()
@@ -9,6 +12,10 @@ export const useEnvironmentsStore = defineStore('environments', () => {
   const activeId = ref<string | null>(null)
   const problems = ref<StoreProblem[]>([])
   const loaded = ref(false)
+  /** How the sidebar orders environments (kept between sessions, like the traffic layout). */
+  const sort = ref<EnvironmentSort>((Object.keys(SORTS) as EnvironmentSort[]).find((k) => k === localStorage.getItem(SORT_KEY)) ?? 'name')
+  /** Customers folded in the sidebar, by group key. */
+  const collapsed = ref(new Set<string>())
 
   const active = computed(() => environments.value.find((e) => e.id === activeId.value) ?? null)
 
@@ -48,6 +55,17 @@ export const useEnvironmentsStore = defineStore('environments', () => {
     activeId.value = result.activeId
   }
 
+  function setSort(value: EnvironmentSort): void {
+    sort.value = value
+    localStorage.setItem(SORT_KEY, value)
+  }
+
+  function toggleGroup(key: string): void {
+    const next = new Set(collapsed.value)
+    if (!next.delete(key)) next.add(key)
+    collapsed.value = next
+  }
+
   async function revealSecret(id: string, variable: string): Promise<string> {
     return (await api.call('env.revealSecret', { id, variable })).value
   }
@@ -58,5 +76,5 @@ export const useEnvironmentsStore = defineStore('environments', () => {
 
   api.on('env.changed', () => void load())
 
-  return { environments, activeId, active, problems, loaded, load, create, update, duplicate, remove, setActive, revealSecret, dismissProblem }
+  return { environments, activeId, active, problems, loaded, sort, collapsed, setSort, toggleGroup, load, create, update, duplicate, remove, setActive, revealSecret, dismissProblem }
 })
