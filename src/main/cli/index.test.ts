@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from '../testing/tempDir'
 import { COMMAND_HELP } from './help'
-import { cli } from './testkit'
+import { cli, sandboxEnvironment } from './testkit'
 
 const tempDir = useTempDir()
 
@@ -32,12 +32,13 @@ describe('orgbench entry', () => {
   })
 
   // Measured from the built CLI, as users run it: which files does a run load?
-  it.runIf(existsSync('out/main/cli.js'))('--version and --help load no dependency and no command module', async () => {
+  it.runIf(existsSync('out/main/cli.js'))('--version and --help load no dependency and no command module; a request with a cached token no sign-in or collections code', { timeout: 120_000 }, async () => {
     const dir = tempDir()
     const hook = join(dir, 'loaded.cjs')
     writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_FILE, JSON.stringify(Object.keys(require.cache))))\n`)
+    let runs = 0
     const loaded = async (...args: string[]) => {
-      const file = join(dir, `loaded-${args.join('-')}.json`)
+      const file = join(dir, `loaded-${++runs}.json`)
       await new Promise<void>((resolve, reject) =>
         execFile(process.execPath, ['--require', hook, 'bin/orgbench.cjs', '--data-dir', dir, ...args], { env: { ...process.env, LOADED_FILE: file }, timeout: 15_000 }, (error) => (error ? reject(error) : resolve()))
       )
@@ -51,6 +52,22 @@ describe('orgbench entry', () => {
     }
     // The check itself can fail: a real command loads the core and its dependencies.
     const listed = await loaded('env', 'list')
-    expect(listed.some((f) => f.includes('@azure/msal-node'))).toBe(true)
+    expect(listed.some((f) => f.includes('/node_modules/undici/'))).toBe(true)
+    expect(listed.some((f) => f.includes('@azure/msal-node'))).toBe(false)
+
+    // A request whose token is cached needs no sign-in code (msal-node, jsonwebtoken) and no collections code (yaml).
+    const { sb, environments, environment } = await sandboxEnvironment(dir)
+    try {
+      await environments.update(environment.id, { ...environment, auth: { grant: 'client_credentials', clientId: sb.info.clients.secret, credential: 'secret', clientSecret: { isSet: true, value: sb.info.clientSecret } } })
+      expect(await cli(['--data-dir', dir, 'login', '--env', 'Sandbox'])).toMatchObject({ code: 0 })
+      const sent = await loaded('request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI')
+      expect(sent.some((f) => f.includes('/node_modules/undici/'))).toBe(true)
+      expect(sent.filter((f) => /node_modules\/(@azure\/msal-node|jsonwebtoken|yaml)\//.test(f))).toEqual([])
+      // Without a token the grant runs, and msal-node with it.
+      expect(await cli(['--data-dir', dir, 'logout', '--env', 'Sandbox'])).toMatchObject({ code: 0 })
+      expect((await loaded('request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI')).some((f) => f.includes('@azure/msal-node'))).toBe(true)
+    } finally {
+      await sb.stop()
+    }
   })
 })

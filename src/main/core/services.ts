@@ -21,12 +21,12 @@ import { SettingsStore } from './store/settings'
 import type { Settings } from '../../shared/settings'
 import { sweepTempFiles } from './store/files'
 import type { CollectionChange, HistorySummary } from '../../shared/collections'
-import { CollectionStore } from './collections/store'
-import { TabsStore } from './collections/tabs'
+import type { CollectionStore } from './collections/store'
+import type { TabsStore } from './collections/tabs'
 import type { TrashMode } from './collections/trash'
-import { HistoryStore } from './history/history'
-import { recordedSend, type SendOrigin } from './history/record'
-import { KeptTraffic } from './capture/keptTraffic'
+import type { HistoryStore } from './history/history'
+import type { SendOrigin } from './history/record'
+import type { KeptTraffic } from './capture/keptTraffic'
 
 export interface Logger {
   error(message: string, error?: unknown): void
@@ -62,6 +62,34 @@ export interface ServiceOptions {
 
 type Listener<T> = (payload: T) => void
 
+/** The methods of T that answer with a promise: what a part offers before it is loaded. */
+export type Deferred<T> = { [K in keyof T as T[K] extends (...args: never[]) => Promise<unknown> ? K : never]: T[K] }
+
+/**
+ * A part of Services whose module is imported, and which is constructed, on the first call of one of its methods
+ * (`services.collections.list()` loads the collections code and yaml then). A CLI command loads only what it uses.
+ */
+class Part<T extends object> {
+  private loading: Promise<T> | null = null
+  readonly methods: Deferred<T>
+
+  constructor(private readonly load: () => Promise<T>) {
+    this.methods = new Proxy({} as Deferred<T>, {
+      // `then` stays undefined so that awaiting the part itself is not mistaken for a call.
+      get: (_, name) => (typeof name !== 'string' || name === 'then' ? undefined : (...args: unknown[]) => this.get().then((part) => (part[name as keyof T] as (...a: unknown[]) => unknown).apply(part, args)))
+    })
+  }
+
+  get(): Promise<T> {
+    return (this.loading ??= this.load())
+  }
+
+  /** The part once something has asked for it; null while unused (closing what was never opened loads nothing). */
+  started(): Promise<T> | null {
+    return this.loading
+  }
+}
+
 /** Events core/ raises for the transports to forward (IPC, the e2e harness). */
 class Emitter<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>()
@@ -90,14 +118,17 @@ export class Services {
   readonly log: Logger
   readonly auth: AuthService
   readonly schema: SchemaService
-  readonly collections: CollectionStore
-  readonly history: HistoryStore
-  readonly tabs: TabsStore
+  /** Loaded on first use, as are history and tabs (see Part). */
+  readonly collections: Deferred<CollectionStore>
+  readonly history: Deferred<HistoryStore>
+  readonly tabs: Deferred<TabsStore>
   readonly events = new Emitter<{ 'auth.progress': SignInProgress; 'auth.changed': { environmentId: string }; 'schema.changed': { environmentId: string }; 'collection.changed': CollectionChange; 'history.added': { entry: HistorySummary } }>()
   private readonly inFlight = new Map<string, AbortController>()
   private sandbox: SandboxPort | null = null
-  private readonly kept: KeptTraffic | null
+  private readonly kept: Promise<KeptTraffic> | null
   private readonly keptRestored: Promise<void>
+  private readonly collectionsPart: Part<CollectionStore>
+  private readonly historyPart: Part<HistoryStore>
 
   constructor(private readonly options: ServiceOptions) {
     this.dataDir = options.dataDir
@@ -107,10 +138,10 @@ export class Services {
     this.swept = Promise.all([sweepTempFiles(options.dataDir), sweepSpills(join(options.dataDir, 'capture'))]).then(() => undefined)
     this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture'), onError: (e) => this.log.error('A large captured body could not be kept on disk', e) })
     void this.settings.get().then((settings) => this.applyTrafficLimits(settings), () => undefined)
-    this.kept = options.keepTraffic ? new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion) : null
+    this.kept = options.keepTraffic ? import('./capture/keptTraffic').then(({ KeptTraffic }) => new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion)) : null
     this.keptRestored = this.kept
-      ? this.settings.get().then(
-          async (settings) => void (settings.trafficKeep ? await this.kept!.restore(this.traffic) : await this.kept!.forget()),
+      ? Promise.all([this.kept, this.settings.get()]).then(
+          async ([kept, settings]) => void (settings.trafficKeep ? await kept.restore(this.traffic) : await kept.forget()),
           (e: unknown) => this.log.error('The kept traffic log could not be read', e)
         )
       : Promise.resolve()
@@ -139,20 +170,28 @@ export class Services {
       onChanged: (environmentId) => this.events.emit('schema.changed', { environmentId }),
       log: (message, error) => this.log.error(message, error)
     })
-    this.collections = new CollectionStore({
-      dataDir: options.dataDir,
-      watch: options.watchCollections ?? false,
-      trash: options.trash ?? 'os',
-      onChange: (change) => this.events.emit('collection.changed', change),
-      log: (message, error) => this.log.error(message, error)
+    this.collectionsPart = new Part(async () => {
+      const { CollectionStore } = await import('./collections/store')
+      return new CollectionStore({
+        dataDir: options.dataDir,
+        watch: options.watchCollections ?? false,
+        trash: options.trash ?? 'os',
+        onChange: (change) => this.events.emit('collection.changed', change),
+        log: (message, error) => this.log.error(message, error)
+      })
     })
-    this.tabs = new TabsStore(options.dataDir, options.secretBox)
-    this.history = new HistoryStore({
-      file: join(options.dataDir, 'history.jsonl'),
-      ...(options.historyCapBytes ? { capBytes: options.historyCapBytes } : {}),
-      onAdded: (entry) => this.events.emit('history.added', { entry }),
-      log: (message, error) => this.log.error(message, error)
+    this.collections = this.collectionsPart.methods
+    this.tabs = new Part(async () => new (await import('./collections/tabs')).TabsStore(options.dataDir, options.secretBox)).methods
+    this.historyPart = new Part(async () => {
+      const { HistoryStore } = await import('./history/history')
+      return new HistoryStore({
+        file: join(options.dataDir, 'history.jsonl'),
+        ...(options.historyCapBytes ? { capBytes: options.historyCapBytes } : {}),
+        onAdded: (entry) => this.events.emit('history.added', { entry }),
+        log: (message, error) => this.log.error(message, error)
+      })
     })
+    this.history = this.historyPart.methods
   }
 
   async pickFolder(title: string): Promise<string | null> {
@@ -226,7 +265,8 @@ export class Services {
    */
   async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}, origin: SendOrigin = {}): Promise<ResponseView> {
     if (origin.history === false) return this.sendOnce(requestId, environmentId, spec, auth, limits, origin)
-    const deps = { history: this.history, traffic: this.traffic, environments: this.environments, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
+    const [{ recordedSend }, history] = await Promise.all([import('./history/record'), this.historyPart.get()])
+    const deps = { history, traffic: this.traffic, environments: this.environments, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
     return recordedSend(deps, spec, auth, origin, () => this.sendOnce(requestId, environmentId, spec, auth, limits, origin))
   }
 
@@ -283,13 +323,14 @@ export class Services {
     if (this.kept) {
       try {
         await this.keptRestored
-        if ((await this.settings.get()).trafficKeep) await this.kept.save(this.traffic)
-        else await this.kept.forget()
+        const kept = await this.kept
+        if ((await this.settings.get()).trafficKeep) await kept.save(this.traffic)
+        else await kept.forget()
       } catch (e) {
         this.log.error('The traffic log could not be kept for the next start', e)
       }
     }
     await this.executor.close()
-    await Promise.all([this.traffic.close(), this.swept, this.collections.dispose()])
+    await Promise.all([this.traffic.close(), this.swept, this.collectionsPart.started()?.then((c) => c.dispose())])
   }
 }
