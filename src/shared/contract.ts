@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { DecodedToken, SignInProgress, TokenView } from './auth'
 import { CodeTarget, CollectionChange, CollectionDir, CollectionSummary, CollectionTree, CollectionVariable, DeleteResult, GeneratedCode, HistoryEntry, HistorySummary, ImportFormat, ImportResult, ItemPath, SavedRequest, SearchHit, TabsState } from './collections'
 import { CreateFromDiscovery, DiscoveryResult } from './discovery'
+import { DoctorReport } from './doctor'
 import { EnvironmentInput, EnvironmentView, OrgUrl, StoreProblem } from './environment'
 import { RequestSpec, ResponseView } from './http'
 import { SandboxInfo, SandboxLimits } from './sandbox'
@@ -88,6 +89,8 @@ export const methods = {
     output: z.object({ tenantId: z.string(), authorityHost: z.string(), authorizationUri: z.string() })
   },
 
+  /** The auth doctor: the usual sign-in mistakes checked in order (its requests are in the traffic log). */
+  'doctor.run': { input: z.object({ environmentId: id }), output: DoctorReport },
   'sandbox.info': { input: empty, output: z.object({ sandbox: SandboxInfo.nullable(), environmentId: z.string().nullable() }) },
   'sandbox.reset': { input: empty, output: z.object({ reset: z.boolean() }) },
   /** Makes the Sandbox enforce service protection limits (null: none); answers the limits now in force. */

@@ -26,6 +26,8 @@ Usage:
   orgbench [--data-dir DIR] collection import FILE --to DIR [--format postman|insomnia|curl]
   orgbench [--data-dir DIR] collection export DIR [--format postman] [-o FILE]
   orgbench [--data-dir DIR] run DIR|FILE [--env NAME] [--timeout MS] [--bail]
+  orgbench [--data-dir DIR] orgs --env NAME | --cloud CLOUD --client-id ID [--json] [--create [--only NAMES] [--group G]]
+  orgbench [--data-dir DIR] doctor --env NAME [--json]
 
 Options:
   --data-dir DIR   where environments and tokens live (default: ${defaultDataDir}; or ORGBENCH_DATA_DIR)
@@ -103,6 +105,38 @@ Creates or updates the "Sandbox" environment in the data folder, so from another
   orgbench login --env Sandbox
   orgbench request --env Sandbox GET '{{webApiUrl}}/WhoAmI'
 work. Ctrl+C stops it (exit 0).`,
+  orgs: `orgbench orgs — list the orgs a user can reach (Global Discovery), and make environments of them
+
+Usage:
+  orgbench orgs --env NAME [--json]
+  orgbench orgs --env NAME --create [--only NAME,…] [--group G] [--json]
+  orgbench orgs --cloud public|gcc|gcchigh|dod|china --client-id ID [--grant authorization_code|device_code] [--tenant T] [--create …]
+
+  --env NAME      sign in with that environment's profile (any grant that yields a user's token) to the Global
+                  Discovery Service of its cloud, or to the discovery URL the environment names (a custom
+                  authority, the Sandbox)
+  --cloud CLOUD   sign in interactively instead, with your own app registration (--client-id; a public client with
+                  http://localhost as a redirect URI, or device code with --grant device_code)
+  --create        one environment per org not yet known (or those --only names, by unique name, name or URL), with
+                  the cloud, tenant, authority and sign-in profile filled; --group G files them under a customer
+  --json          the list (or what was created) as JSON
+
+Exit 0 when the orgs were listed (or created), 2 when the sign-in or Global Discovery fails (the reason on stderr).`,
+  doctor: `orgbench doctor — find what stops an environment's sign-in from working
+
+Usage:
+  orgbench doctor --env NAME [--json]
+
+  Runs the checks in order, each passed, failed (with the fix) or skipped (with why):
+    1. the org URL answers with Dataverse's 401 challenge, and its tenant agrees with the environment's
+    2. the authority's discovery document is reachable and names the expected issuer
+    3. a token can be had with the profile (AADSTS errors explained; secrets' and certificates' dates read)
+    4. the token's audience is the org, its tenant the org's, it is not expired, the clock agrees with the authority's
+    5. WhoAmI succeeds (403 0x80072560: no application user / not a user in this org, with the steps to add one)
+    6. delegated tokens carry user_impersonation; app tokens the roles expected (or none)
+  Every request it makes is in the traffic log (and with --har in a file, as for other commands).
+
+Exit 0 only when every check passed (skipped ones aside), 2 otherwise.`,
   login: `orgbench login — sign in to an environment and keep its tokens (encrypted) for later requests
 
 Usage:

@@ -24,11 +24,13 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   token: async () => (await import('./auth')).token,
   logout: async () => (await import('./auth')).logout,
   collection: async () => (await import('./collection')).collection,
-  run: async () => (await import('./run')).run
+  run: async () => (await import('./run')).run,
+  orgs: async () => (await import('./orgs')).orgs,
+  doctor: async () => (await import('./doctor')).doctor
 }
 
 /** The commands that take `--har FILE` (cli/har.ts, loaded only when it is given). */
-const HAR_COMMAND_NAMES: readonly string[] = ['request', 'token', 'login']
+const HAR_COMMAND_NAMES: readonly string[] = ['request', 'token', 'login', 'orgs', 'doctor']
 
 function isCommand(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name)

@@ -158,6 +158,14 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(o.created[0]).toMatchObject({ orgUrl: ctx.sb.info.orgs[1]!.orgUrl, group: 'Sandbox tenant', label: 'PROD', auth: { grant: 'password', password: { isSet: true } } })
     }
   },
+  'doctor.run': {
+    valid: (ctx) => ({ environmentId: ctx.sandboxEnvId }),
+    invalid: { environmentId: 7 },
+    check: (o) => {
+      expect(o.checks.map((c) => [c.id, c.status])).toEqual([['org', 'passed'], ['authority', 'passed'], ['token', 'passed'], ['claims', 'passed'], ['whoami', 'passed'], ['permissions', 'passed']])
+      expect(o.healthy).toBe(true)
+    }
+  },
   'sandbox.info': { valid: () => ({}), invalid: { reset: true }, check: (o, ctx) => expect(o).toMatchObject({ sandbox: { orgUrl: ctx.sb.info.orgUrl }, environmentId: ctx.sandboxEnvId }) },
   'sandbox.reset': { valid: () => ({}), invalid: { hard: true }, check: (o) => expect(o.reset).toBe(true) },
   'sandbox.setLimits': { valid: () => ({ limits: null }), invalid: { limits: { requests: 0 } }, check: (o) => expect(o.limits).toBeNull() },

@@ -11,6 +11,7 @@ import { codeFor, exportCollection, importCollection, parseCurl } from './collec
 import { importPostmanEnvironment } from './collections/transfer/postmanEnvironment'
 import type { Services } from './services'
 import { orgDiscoveryFor, type OrgDiscovery } from './discovery/orgs'
+import { doctorPortsFor, runDoctor } from './doctor'
 
 type Handlers = { [M in MethodName]: (input: z.output<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>> }
 
@@ -107,6 +108,7 @@ function createHandlers(s: Services): Handlers {
 
     'discovery.list': ({ environmentId }) => orgs().list(environmentId),
     'discovery.create': (input) => orgs().create(input),
+    'doctor.run': ({ environmentId }) => runDoctor(doctorPortsFor(s), environmentId),
     'sandbox.info': () => s.sandboxInfo(),
     'sandbox.reset': async () => ({ reset: s.resetSandbox() }),
     'sandbox.setLimits': async ({ limits }) => ({ limits: s.setSandboxLimits(limits) }),

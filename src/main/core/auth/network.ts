@@ -2,7 +2,7 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
 import { AppError } from '../../../shared/errors'
 import type { EntryKind } from '../../../shared/traffic'
 import type { RequestExecutor, SendTarget } from '../http/executor'
-import type { OAuthErrorBody } from './oauthErrors'
+import { oauthFailure, type OAuthErrorBody } from './oauthErrors'
 
 export interface SignInContext {
   signInId: string
@@ -11,7 +11,10 @@ export interface SignInContext {
   timeoutMs: number
   /** Extra headers on token requests, e.g. Origin for single-page apps. */
   tokenHeaders: Array<[string, string]>
-  /** The last network failure, with its explanation (msal reports TLS problems only as "endpoints_resolution_error"). */
+  /**
+   * The last network failure, with its explanation (msal reports TLS problems only as "endpoints_resolution_error"),
+   * or a refusal msal would misreport (a refused device authorization), already explained.
+   */
   lastError: AppError | null
   /** The last OAuth error answer (`{error, error_description}`) from the authority: explains msal's terse errors. */
   lastOAuthError: OAuthErrorBody | null
@@ -54,6 +57,7 @@ export class RecordingNetworkClient implements INetworkModule {
     if (kind === 'token') for (const h of context.tokenHeaders) headers.push(h)
     const body = options?.body ?? ''
     if (body && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded;charset=utf-8'])
+    let refused: AppError | null = null
     try {
       const response = await this.executor.sendPrepared(
         { method, url: new URL(url), headers, body: body ? Buffer.from(body, 'utf8') : null, contentType: 'application/x-www-form-urlencoded' },
@@ -67,13 +71,22 @@ export class RecordingNetworkClient implements INetworkModule {
         throw new AppError('sign_in_failed', `${new URL(url).host} answered ${response.status} with something that is not JSON: is the authority URL right?`)
       }
       const answer = parsed as { error?: unknown; error_description?: unknown } | null
-      if (response.status >= 400 && answer && typeof answer.error === 'string') context.lastOAuthError = { error: answer.error, description: typeof answer.error_description === 'string' ? answer.error_description : '' }
-      const responseHeaders: Record<string, string> = {}
-      for (const [k, v] of response.headers) responseHeaders[k] = v
-      return { status: response.status, headers: responseHeaders, body: parsed as T }
+      if (response.status >= 400 && answer && typeof answer.error === 'string') {
+        context.lastOAuthError = { error: answer.error, description: typeof answer.error_description === 'string' ? answer.error_description : '' }
+        // msal-node goes on polling after a refused device authorization and reports the token endpoint's
+        // bad_verification_code instead: the authority's first answer is the reason.
+        if (/\/devicecode$/i.test(new URL(url).pathname)) refused = oauthFailure(context.lastOAuthError)
+      }
+      if (!refused) {
+        const responseHeaders: Record<string, string> = {}
+        for (const [k, v] of response.headers) responseHeaders[k] = v
+        return { status: response.status, headers: responseHeaders, body: parsed as T }
+      }
     } catch (error) {
       if (error instanceof AppError) context.lastError = error
       throw error
     }
+    context.lastError = refused
+    throw refused
   }
 }

@@ -130,6 +130,8 @@ const MSAL_SERVER_TEXT = /Error\(s\): .*? - Timestamp: .*? - Description: (.*?) 
  */
 export function explainSignInError(error: unknown, seen: { network: AppError | null; oauth: OAuthErrorBody | null }): AppError {
   if (error instanceof AppError) return error
+  // The network client already explained an authority's refusal that msal would report as something else.
+  if (seen.network?.code === 'sign_in_failed' && (seen.network.detail as { explanation?: unknown } | undefined)?.explanation) return seen.network
   const message = error instanceof Error ? error.message : String(error)
   const code = (error as { errorCode?: string }).errorCode ?? ''
   if (seen.network && (!/AADSTS/.test(message) || code === 'endpoints_resolution_error')) return new AppError(seen.network.code, `Sign-in could not reach the authority: ${seen.network.message}`, seen.network.detail)
