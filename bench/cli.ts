@@ -1,8 +1,10 @@
 /**
  * The CLI's start-up, as whole processes (issue 11's targets): `orgbench --version` and `--help` against `node -e 0`
  * (≤ 1.5×), and a request with a cached token against the Sandbox (≤ 2.5× `node -e 0` + the request itself), plus how
- * long each process lives after its output is written. Runs are interleaved (one of each per round), so a busy
- * machine slows all alike; medians and the spread (lowest–highest) are reported, ratios to the same run's baseline.
+ * long each process lives after its output is written. Runs are interleaved (one of each per round, the order
+ * rotating), so a busy machine slows all alike; each round's ratio is to that round's `node -e 0`, and the median
+ * ratio is reported with the lowest and highest. Run alone: `node --import tsx bench/cli.ts`; ORGBENCH_CLI_BIN
+ * times another build's bin/orgbench.cjs (e.g. one built with --outDir elsewhere).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -13,8 +15,8 @@ import { keyFileSecretBox } from '../src/main/core/store/secretBox'
 import { startSandbox } from '../src/main/testing/sandbox'
 import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
 
-const BIN = resolve(__dirname, '..', 'bin', 'orgbench.cjs')
-const ROUNDS = 15
+const BIN = process.env.ORGBENCH_CLI_BIN ? resolve(process.env.ORGBENCH_CLI_BIN) : resolve(__dirname, '..', 'bin', 'orgbench.cjs')
+const ROUNDS = 21
 
 interface Run {
   /** Process start to exit. */
@@ -44,7 +46,7 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)} ms`
 
 export async function cliBench(): Promise<void> {
-  if (!existsSync(resolve(__dirname, '..', 'out', 'main', 'cli.js'))) {
+  if (!existsSync(resolve(BIN, '..', '..', 'out', 'main', 'cli.js'))) {
     console.log('CLI start-up: skipped (the CLI is not built: run "npm run build" first)')
     return
   }
@@ -72,14 +74,21 @@ export async function cliBench(): Promise<void> {
       request: [BIN, '--data-dir', dir, 'request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI']
     } as const
     const runs: Record<keyof typeof kinds, Run[]> = { node: [], version: [], help: [], request: [] }
-    await timed([...kinds.request]) // warm the OS's file cache
-    for (let round = 0; round < ROUNDS; round++) for (const kind of Object.keys(kinds) as Array<keyof typeof kinds>) runs[kind].push(await timed([...kinds[kind]]))
+    const names = Object.keys(kinds) as Array<keyof typeof kinds>
+    for (const kind of names) await timed([...kinds[kind]]) // warm the OS's file cache
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < names.length; i++) {
+        const kind = names[(round + i) % names.length]!
+        runs[kind].push(await timed([...kinds[kind]]))
+      }
+    }
 
     const base = median(runs.node.map((r) => r.total))
     const line = (name: string, kind: keyof typeof kinds, target: string, extra = 0) => {
       const totals = runs[kind].map((r) => r.total)
+      const ratios = runs[kind].map((r, i) => (r.total - extra) / runs.node[i]!.total)
       const after = median(runs[kind].map((r) => r.total - r.output))
-      console.log(`  ${name.padEnd(34)} median ${median(totals).toFixed(0)} ms (${spread(totals)}), ${((median(totals) - extra) / base).toFixed(2)}× node -e 0${extra ? ` after the request's own ${extra.toFixed(1)} ms` : ''}; exits ${after.toFixed(0)} ms after its output  (${target})`)
+      console.log(`  ${name.padEnd(34)} median ${median(totals).toFixed(0)} ms (${spread(totals)}), ${median(ratios).toFixed(2)}× node -e 0 (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×)${extra ? ` after the request's own ${extra.toFixed(1)} ms` : ''}; exits ${after.toFixed(0)} ms after its output  (${target})`)
     }
     console.log(`CLI start-up (whole processes, ${ROUNDS} interleaved rounds; node -e 0: median ${base.toFixed(0)} ms, ${spread(runs.node.map((r) => r.total))})`)
     line('orgbench --version', 'version', 'target ≤ 1.5×')

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: figures, not pass/fail. Targets live in the issues.
- *  1. Request executor overhead over plain undici: small GET to a loopback server, 2,000 sequential requests each,
- *     alternating rounds, median round; capture on (as in the app, with a listener for the batched events).
+ *  1. Request executor overhead over plain undici (bench/executor.ts): small GETs to a loopback server, rounds of
+ *     both back to back, the median of the per-round ratios and their spread; capture on, as in the app.
  *  2. Capturing 10,000 typical Web API exchanges into the traffic log: time and retained heap.
  *  3. The Sandbox org: requests per second for WhoAmI and for the token endpoint.
  *  4. Sign-in: a cold client-credentials sign-in, and the token work of a request with a cached token.
@@ -12,12 +12,9 @@
  */
 import { Agent, request } from 'undici'
 import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
-import { RequestExecutor } from '../src/main/core/http/executor'
-import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import type { SandboxInfo } from '../src/shared/sandbox'
 import { Services } from '../src/main/core/services'
 import { keyFileSecretBox } from '../src/main/core/store/secretBox'
 import { ensureSandboxEnvironment } from '../src/main/sandbox/environment'
@@ -26,25 +23,14 @@ import { responseBodyBench } from './responseBody'
 import { collectionsBench } from './collections'
 import { collectionsTreeBench } from './collectionsTree'
 import { cliBench } from './cli'
+import { executorOverhead } from './executor'
+import { startServerProcess } from './server'
 import { trafficBench } from './traffic'
 
-const REQUESTS = 2000
-const ROUNDS = 7
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
-}
-
-function startServerProcess(kind: 'http' | 'sandbox' = 'http'): Promise<{ url: string; sandbox?: SandboxInfo; close: () => void }> {
-  const child = fork(join(__dirname, 'server.ts'), [kind], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('message', (message) => {
-      const m = message as { url: string; sandbox?: SandboxInfo }
-      resolve({ url: m.url, ...(m.sandbox ? { sandbox: m.sandbox } : {}), close: () => child.disconnect() })
-    })
-  })
 }
 
 /** Requests per second with `concurrency` in flight, `total` requests. */
@@ -86,51 +72,6 @@ async function sandboxThroughput(): Promise<void> {
   console.log('Sandbox org on loopback HTTPS (its own process; 16 requests in flight, keep-alive)')
   console.log(`  WhoAmI (token verified each time):   ${who.rps.toFixed(0)} requests/s  (3,000 requests, ${who.failures} failed)`)
   console.log(`  token endpoint (client credentials): ${tok.rps.toFixed(0)} requests/s  (1,000 requests, ${tok.failures} failed; each signs an RS256 JWT)`)
-  await agent.close()
-  server.close()
-}
-
-async function executorOverhead(): Promise<void> {
-  const server = await startServerProcess()
-  const url = `${server.url}/small`
-  const agent = new Agent({ keepAliveTimeout: 30_000 })
-  const traffic = new TrafficLog({ maxEntries: 5000 })
-  traffic.onAdded(() => undefined)
-  const executor = new RequestExecutor(traffic)
-  const target = { environmentId: 'bench', environmentName: 'Bench', caCertificatePem: '', variables: new Map([['base', server.url]]) }
-  const options = { timeoutMs: 30_000, maxResponseBytes: 50 * 1024 * 1024 }
-
-  const plain = async (n: number) => {
-    for (let i = 0; i < n; i++) {
-      const res = await request(url, { dispatcher: agent, headers: { accept: 'application/json' } })
-      await res.body.text()
-    }
-  }
-  const ours = async (n: number) => {
-    for (let i = 0; i < n; i++) {
-      await executor.send({ method: 'GET', url: '{{base}}/small', headers: [{ key: 'Accept', value: 'application/json', enabled: true }] }, target, options)
-    }
-  }
-  await plain(300)
-  await ours(300)
-  const base: number[] = []
-  const mine: number[] = []
-  for (let round = 0; round < ROUNDS; round++) {
-    let t = performance.now()
-    await plain(REQUESTS)
-    base.push(performance.now() - t)
-    t = performance.now()
-    await ours(REQUESTS)
-    mine.push(performance.now() - t)
-  }
-  traffic.flush()
-  const b = median(base)
-  const m = median(mine)
-  console.log(`executor overhead (${REQUESTS} sequential GETs to a loopback server in another process, median of ${ROUNDS} alternating rounds)`)
-  console.log(`  plain undici:               ${b.toFixed(0)} ms  (${((b / REQUESTS) * 1000).toFixed(0)} µs/request)`)
-  console.log(`  OrgBench executor+capture:  ${m.toFixed(0)} ms  (${((m / REQUESTS) * 1000).toFixed(0)} µs/request)`)
-  console.log(`  ratio:                      ${(m / b).toFixed(2)}×   (target ≤ 1.30×)`)
-  await executor.close()
   await agent.close()
   server.close()
 }
