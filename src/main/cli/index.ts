@@ -4,6 +4,7 @@
  * `--version` and `--help` load no dependency at all.
  * Exit codes: 0 success, 1 an HTTP error status, 2 a usage, input, sign-in or network error.
  */
+import { setFlagsFromString } from 'node:v8'
 import type { Services } from '../core/services'
 import { defaultDataDir } from '../core/paths'
 import { shellWord, splitGlobal, UsageError } from './args'
@@ -91,6 +92,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** Run as the `orgbench` program (bin/orgbench.cjs requires the built file and calls main()). */
 export function main(): void {
+  // undici parses HTTP with WebAssembly, which V8 recompiles optimised on background threads; a process cannot exit
+  // before that is done (200–500 ms after the output). A command ends long before optimised code would pay off.
+  setFlagsFromString('--liftoff-only')
   runCli(process.argv.slice(2), processIo()).then(exitWhenFlushed, (error: unknown) => {
     process.stderr.write(`orgbench: ${String(error)}\n`)
     exitWhenFlushed(2)
