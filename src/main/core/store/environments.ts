@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { promises as fs } from 'node:fs'
+import { promises as fs, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
@@ -18,7 +18,7 @@ import {
 } from '../../../shared/environment'
 import { AppError } from '../../../shared/errors'
 import type { SecretBox } from '../ports'
-import { formatJson, readJsonValidated, writeFileAtomic } from './files'
+import { formatJson, readJsonValidated, writeFileAtomic, type ReadResult } from './files'
 
 const Encrypted = z.object({ encrypted: z.string() }).nullable().default(null)
 type Encrypted = z.infer<typeof Encrypted>
@@ -118,11 +118,9 @@ export class EnvironmentStore {
     const map = new Map<string, StoredEnvironment>()
     await fs.mkdir(this.dir, { recursive: true })
     const names = (await fs.readdir(this.dir)).filter((n) => n.endsWith('.json') && !n.includes('.corrupt-')).sort()
-    // Read several files at once (a consultant has hundreds), then take them in name order so problems keep their order.
-    const results = await mapLimit(names, READ_CONCURRENCY, (name) => readJsonValidated(join(this.dir, name), StoredEnvironment))
-    for (const [index, name] of names.entries()) {
+    for (const name of names) {
       const file = join(this.dir, name)
-      const result = results[index]!
+      const result = readValidFile(file) ?? (await readJsonValidated(file, StoredEnvironment))
       if (result.status === 'ok') {
         if (result.value.id !== name.replace(/\.json$/, '')) {
           this.problems.push({ file, movedTo: null, reason: `its id "${result.value.id}" does not match the file name; it was loaded under its file name`, at: new Date().toISOString() })
@@ -373,20 +371,19 @@ export class EnvironmentStore {
   }
 }
 
-const READ_CONCURRENCY = 16
-
-/** `fn` over every item with at most `limit` running at once; results in the items' order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await fn(items[index]!)
-    }
+/**
+ * The fast path of the start-up read: a valid environment file read and validated in place. Synchronous on purpose:
+ * for a few hundred files of a kilobyte, queueing open/stat/read/close on libuv's four threads costs several times
+ * the ~3 ms this pass blocks for. Anything else (unreadable, not JSON, invalid) answers null and goes the slow way,
+ * through readJsonValidated, which reports the file and moves it aside.
+ */
+function readValidFile(file: string): ReadResult<StoredEnvironment> | null {
+  try {
+    const parsed = StoredEnvironment.safeParse(JSON.parse(readFileSync(file, 'utf8')))
+    return parsed.success ? { status: 'ok', value: parsed.data } : null
+  } catch {
+    return null
   }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
 }
 
 function parseInput(input: unknown): EnvironmentData {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { groupEnvironments, groupNames, matchesSearch, rankForSwitcher, type ListedEnvironment } from './groupModel'
+import { groupEnvironments, groupNames, matchesSearch, rankForSwitcher, sidebarLines, type ListedEnvironment } from './groupModel'
 
 let n = 0
 function env(name: string, group: string, label = '', updatedAt = '2026-01-01T00:00:00.000Z', orgUrl = `https://${name.toLowerCase().replace(/\W+/g, '')}.crm.dynamics.com`): ListedEnvironment {
@@ -80,5 +80,18 @@ describe('rankForSwitcher', () => {
 
   it('stops at the limit', () => {
     expect(rankForSwitcher(all, '', null, 2)).toHaveLength(2)
+  })
+})
+
+describe('sidebarLines', () => {
+  const groups = groupEnvironments(all, '', 'name')
+  const keys = (lines: ReturnType<typeof sidebarLines>) => lines.map((l) => (l.kind === 'group' ? `[${l.group.name || 'Other'}${l.open ? '' : ' folded'}]` : l.env.name))
+
+  it('puts each header before its environments and leaves out those of a folded group', () => {
+    expect(keys(sidebarLines(groups, true, (key) => key !== 'fabrikam'))).toEqual(['[Contoso]', 'Contoso dev', 'Contoso prod', '[Fabrikam folded]', '[Other]', 'Sandbox'])
+  })
+
+  it('without headers, lists every environment (nothing can be folded)', () => {
+    expect(keys(sidebarLines(groups, false, () => false))).toEqual(['Contoso dev', 'Contoso prod', 'Fabrikam prod', 'Fabrikam test', 'Sandbox'])
   })
 })

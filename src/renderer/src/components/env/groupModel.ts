@@ -106,3 +106,17 @@ export function rankForSwitcher<T extends ListedEnvironment>(environments: reado
     .slice(0, limit)
     .map((s) => s.env)
 }
+
+/** One line of the sidebar's virtual list: a customer's header or an environment. */
+export type SidebarLine<T extends ListedEnvironment> = { kind: 'group'; key: string; group: EnvironmentGroup<T>; open: boolean } | { kind: 'env'; key: string; env: T }
+
+/** The groups as the lines the sidebar shows: headers only when `headers`, a folded group's environments left out. */
+export function sidebarLines<T extends ListedEnvironment>(groups: readonly EnvironmentGroup<T>[], headers: boolean, isOpen: (key: string) => boolean): SidebarLine<T>[] {
+  const lines: SidebarLine<T>[] = []
+  for (const group of groups) {
+    const open = !headers || isOpen(group.key)
+    if (headers) lines.push({ kind: 'group', key: `group:${group.key}`, group, open })
+    if (open) for (const env of group.environments) lines.push({ kind: 'env', key: env.id, env })
+  }
+  return lines
+}
