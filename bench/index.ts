@@ -9,6 +9,7 @@
  *  6. Saved work: a 3,000-file collection opened, a save, search per keystroke, a history of 100,000 sends.
  *  7. Big response bodies (1, 10, 50 MB) in the built renderer: first lines painted, longest task, heap, search.
  *  8. The traffic log with 100,000 entries in the built renderer: filter keystroke, fps while 300 entries/s arrive, scrolling.
+ *  9. App start in the built renderer with 1 and with 200 environments on disk: ready with the sidebar painted, and the ratio.
  */
 import { Agent, request } from 'undici'
 import { TrafficLog, type ExchangeRecord } from '../src/main/core/capture/trafficLog'
@@ -26,6 +27,7 @@ import { cliBench } from './cli'
 import { executorOverhead } from './executor'
 import { startServerProcess } from './server'
 import { trafficBench } from './traffic'
+import { environmentsBench } from './environments'
 
 
 function median(values: number[]): number {
@@ -206,6 +208,8 @@ async function main(): Promise<void> {
   await responseBodyBench()
   console.log('')
   await trafficBench()
+  console.log('')
+  await environmentsBench()
   console.log('')
   await cliBench()
 }
