@@ -15,6 +15,19 @@ export const CLOUDS: Record<Cloud, { label: string; authorityHost: string | null
 }
 
 /**
+ * The Global Discovery Service of each cloud, from Microsoft's "Discover user organizations"
+ * (learn.microsoft.com/power-apps/developer/data-platform/discovery-service). A custom authority (ADFS / OIDC, or the
+ * Sandbox) has none of its own: its discovery URL is part of the environment.
+ */
+export const DISCOVERY_ENDPOINTS: Record<Exclude<Cloud, 'custom'>, string> = {
+  public: 'https://globaldisco.crm.dynamics.com',
+  gcc: 'https://globaldisco.crm9.dynamics.com',
+  gcchigh: 'https://globaldisco.crm.microsoftdynamics.us',
+  dod: 'https://globaldisco.crm.appsplatform.us',
+  china: 'https://globaldisco.crm.dynamics.cn'
+}
+
+/**
  * The org URL: https, a host, nothing beyond "/". Returns the canonical form (no trailing slash)
  * or an error sentence that says what to fix.
  */

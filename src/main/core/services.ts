@@ -1,4 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { loadLazily } from './lazy'
+import type * as CollectionStoreModule from './collections/store'
+import type * as TabsModule from './collections/tabs'
+import type * as HistoryModule from './history/history'
+import type * as KeptTrafficModule from './capture/keptTraffic'
+import type * as RecordModule from './history/record'
 import { join } from 'node:path'
 import type { AppInfo, EnvironmentList } from '../../shared/contract'
 import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo, type SandboxLimits } from '../../shared/sandbox'
@@ -138,7 +144,8 @@ export class Services {
     this.swept = Promise.all([sweepTempFiles(options.dataDir), sweepSpills(join(options.dataDir, 'capture'))]).then(() => undefined)
     this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture'), onError: (e) => this.log.error('A large captured body could not be kept on disk', e) })
     void this.settings.get().then((settings) => this.applyTrafficLimits(settings), () => undefined)
-    this.kept = options.keepTraffic ? import('./capture/keptTraffic').then(({ KeptTraffic }) => new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion)) : null
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
+    this.kept = options.keepTraffic ? loadLazily(() => import('./capture/keptTraffic'), () => require('./capture/keptTraffic') as typeof KeptTrafficModule).then(({ KeptTraffic }) => new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion)) : null
     this.keptRestored = this.kept
       ? Promise.all([this.kept, this.settings.get()]).then(
           async ([kept, settings]) => void (settings.trafficKeep ? await kept.restore(this.traffic) : await kept.forget()),
@@ -171,7 +178,8 @@ export class Services {
       log: (message, error) => this.log.error(message, error)
     })
     this.collectionsPart = new Part(async () => {
-      const { CollectionStore } = await import('./collections/store')
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
+      const { CollectionStore } = await loadLazily(() => import('./collections/store'), () => require('./collections/store') as typeof CollectionStoreModule)
       return new CollectionStore({
         dataDir: options.dataDir,
         watch: options.watchCollections ?? false,
@@ -181,9 +189,11 @@ export class Services {
       })
     })
     this.collections = this.collectionsPart.methods
-    this.tabs = new Part(async () => new (await import('./collections/tabs')).TabsStore(options.dataDir, options.secretBox)).methods
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
+    this.tabs = new Part(async () => new (await loadLazily(() => import('./collections/tabs'), () => require('./collections/tabs') as typeof TabsModule)).TabsStore(options.dataDir, options.secretBox)).methods
     this.historyPart = new Part(async () => {
-      const { HistoryStore } = await import('./history/history')
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
+      const { HistoryStore } = await loadLazily(() => import('./history/history'), () => require('./history/history') as typeof HistoryModule)
       return new HistoryStore({
         file: join(options.dataDir, 'history.jsonl'),
         ...(options.historyCapBytes ? { capBytes: options.historyCapBytes } : {}),
@@ -265,7 +275,8 @@ export class Services {
    */
   async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}, origin: SendOrigin = {}): Promise<ResponseView> {
     if (origin.history === false) return this.sendOnce(requestId, environmentId, spec, auth, limits, origin)
-    const [{ recordedSend }, history] = await Promise.all([import('./history/record'), this.historyPart.get()])
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
+    const [{ recordedSend }, history] = await Promise.all([loadLazily(() => import('./history/record'), () => require('./history/record') as typeof RecordModule), this.historyPart.get()])
     const deps = { history, traffic: this.traffic, environments: this.environments, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
     return recordedSend(deps, spec, auth, origin, () => this.sendOnce(requestId, environmentId, spec, auth, limits, origin))
   }

@@ -11,6 +11,8 @@ import type { Sleep } from './grants/deviceCodeRfc8628'
 import { decodeToken } from './jwt'
 import type { ProfileOverrides } from './overrides'
 import type { GrantRunner, RunOptions } from './runner'
+import { loadLazily } from '../lazy'
+import type * as RunnerModule from './runner'
 
 export type { ProfileOverrides }
 
@@ -142,7 +144,8 @@ export class AuthService {
 
   /** Run a grant (sign-in, refresh or first fetch): the runner and msal-node are loaded on the first one. */
   private async run(environmentId: string, signInId: string, o: RunOptions): Promise<StoredToken> {
-    this.runner ??= import('./runner').then(({ GrantRunner }) => new GrantRunner({ ports: this.ports, cache: this.cache, running: this.running, profileKey: (id) => this.profileKey(id) }))
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
+    this.runner ??= loadLazily(() => import('./runner'), () => require('./runner') as typeof RunnerModule).then(({ GrantRunner }) => new GrantRunner({ ports: this.ports, cache: this.cache, running: this.running, profileKey: (id) => this.profileKey(id) }))
     return (await this.runner).run(environmentId, signInId, o)
   }
 

@@ -1,17 +1,6 @@
-import type { Cloud } from '../../../shared/environment'
+import { DISCOVERY_ENDPOINTS, type Cloud } from '../../../shared/environment'
 
-/**
- * The Global Discovery Service of each cloud, from Microsoft's "Discover user organizations"
- * (learn.microsoft.com/power-apps/developer/data-platform/webapi/discover-url-organization-web-api).
- * A custom authority (ADFS / OIDC, or the Sandbox) has none of its own: its discovery URL is part of the environment.
- */
-export const DISCOVERY_ENDPOINTS: Record<Exclude<Cloud, 'custom'>, string> = {
-  public: 'https://globaldisco.crm.dynamics.com',
-  gcc: 'https://globaldisco.crm9.dynamics.com',
-  gcchigh: 'https://globaldisco.crm.microsoftdynamics.us',
-  dod: 'https://globaldisco.crm.appsplatform.us',
-  china: 'https://globaldisco.crm.dynamics.cn'
-}
+export { DISCOVERY_ENDPOINTS }
 
 export class DiscoveryEndpointError extends Error {
   readonly code = 'discovery.endpoint'
