@@ -30,8 +30,11 @@ it(`keeps answering malformed requests with the real services' error shapes (see
   const paths = [
     `/${t}/oauth2/v2.0/token`, `/${t}/oauth2/token`, `/${t}/oauth2/v2.0/authorize`, `/${t}/oauth2/authorize`, `/${t}/oauth2/v2.0/devicecode`, `/${t}/v2.0/.well-known/openid-configuration`,
     `/${t}/discovery/v2.0/keys`, '/devicelogin', `/%E0%A4%A/oauth2/v2.0/token`, '/common/oauth2/v2.0/token', '/api/data/v9.2/', '/api/data/v9.2/accounts', '/api/data/v9.2/accounts(%ZZ)',
-    '/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000000)', '/api/data/v9.2/$batch', '/api/data/v9.2/$metadata', '/api/data/v9.2/WhoAmI', '/api/data/v9.2/Merge', '/api/data/v9.2/%ZZ', '/nothing/here'
+    '/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000000)', '/api/data/v9.2/$batch', '/api/data/v9.2/$metadata', '/api/data/v9.2/WhoAmI', '/api/data/v9.2/Merge', '/api/data/v9.2/%ZZ', '/nothing/here',
+    '/globaldisco/api/discovery/v2.0/Instances', "/globaldisco/api/discovery/v2.0/Instances(UniqueName='%ZZ')", '/globaldisco/api/discovery/v2.0/Instances(x', '/globaldisco/%ZZ'
   ]
+  // The production org's port serves the Web API only: the same requests reach it too.
+  const origins = sb.info.orgs.map((o) => o.orgUrl)
   const queries = ['', `?$filter=${encodeURIComponent(junk(40))}`, "?$filter=name eq '", '?$select=,,,&$top=-1', '?$expand=primarycontactid($select=', '?$orderby=name sideways', `?client_id=${encodeURIComponent(junk(20))}&response_type=${encodeURIComponent(junk(10))}&redirect_uri=${encodeURIComponent(junk(30))}`, '?%%%=%%%', `?$skiptoken=${encodeURIComponent(junk(50))}`]
   const contentTypes = ['application/json', 'application/x-www-form-urlencoded', 'multipart/mixed; boundary=b', 'multipart/mixed', 'text/plain', '', 'application/json; charset=utf-16']
   const bodies = [
@@ -56,16 +59,19 @@ it(`keeps answering malformed requests with the real services' error shapes (see
     if (random() < 0.3) headers.prefer = pick(['odata.maxpagesize=0', 'odata.maxpagesize=abc', 'odata.include-annotations="*"', 'return=representation', 'odata.continue-on-error'])
     if (random() < 0.2) headers['if-match'] = pick(['*', 'W/"1"', 'garbage'])
     const body = method === 'GET' || method === 'DELETE' ? undefined : pick(bodies)()
-    const url = `${sb.info.orgUrl}${path}${pick(queries)}`
+    const url = `${pick(origins)}${path}${pick(queries)}`
     const r = await sb.send(method, url, { headers, ...(body !== undefined ? { body } : {}) })
     const context = `#${i} ${method} ${url.slice(0, 160)}`
     expect(r.status, context).toBeLessThan(500)
     if (r.status >= 400 && (r.headers['content-type'] ?? '').includes('json')) {
       const shape = r.json<Record<string, unknown>>()
-      if (path.startsWith('/api/')) expect(shape, context).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } })
+      if (path.startsWith('/api/') || path.startsWith('/globaldisco') || !url.startsWith(sb.info.orgUrl)) expect(shape, context).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } })
       else if (!path.startsWith('/nothing')) expect(shape, context).toMatchObject({ error: expect.any(String), error_description: expect.stringMatching(/^AADSTS\d+: /), error_codes: [expect.any(Number)] })
     }
   }
   const after = await sb.api('GET', '/WhoAmI', token)
   expect(after.status).toBe(200)
+  const production = sb.info.orgs[1]!.orgUrl
+  const prodToken = (await sb.token({ grant_type: 'client_credentials', client_id: sb.info.clients.secret, client_secret: sb.info.clientSecret, scope: `${production}/.default` })).json<{ access_token: string }>().access_token
+  expect((await sb.send('GET', `${production}/api/data/v9.2/WhoAmI`, { headers: { authorization: `Bearer ${prodToken}` } })).status).toBe(200)
 }, 60_000)
