@@ -76,7 +76,9 @@ test('a token for one org is refused by the other, and the doctor says why', asy
   const refused = await app.router.invoke('request.send', { requestId: 'who-wrong-org', environmentId: id, request: { method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })
   expect(refused.status).toBe(401)
   expect(refused.headers.find(([k]) => k.toLowerCase() === 'www-authenticate')?.[1]).toContain(`resource_id=${info.orgUrl}/`)
-  await palette(page, 'Run the auth doctor')
+  // The doctor from the environment's own actions menu.
+  await page.getByTestId('env-actions-Sandbox').click()
+  await page.getByText('Auth doctor', { exact: true }).click()
   await expect(page.getByTestId('doctor-check-claims')).toHaveAttribute('data-status', 'failed')
   await expect(page.getByTestId('doctor-check-claims')).toContainText(`The token is for ${production.orgUrl}`)
   await expect(page.getByTestId('doctor-check-claims').getByTestId('doctor-fix')).toContainText(`${info.orgUrl}/.default`)
