@@ -46,6 +46,11 @@ describe('the auth doctor against the Sandbox', () => {
     expect(statuses(await doctor(clientCredentials(sb.info.clients.secret, sb.info.clientSecret)))).toEqual(ALL_PASSED)
   })
 
+  it('passes every check against the standards-only OpenID Connect authority too', async () => {
+    expect(statuses(await doctor(password(sb.info.clients.public, sb.info.user), { authorityUrl: sb.info.oidcAuthority }))).toEqual(ALL_PASSED)
+    expect(statuses(await doctor(clientCredentials(sb.info.clients.secret, sb.info.clientSecret), { authorityUrl: sb.info.oidcAuthority }))).toEqual(ALL_PASSED)
+  })
+
   it('1: a tenant that is not the org\'s', async () => {
     const r = await doctor(clientCredentials(sb.info.clients.secret, sb.info.clientSecret), { tenant: '11111111-2222-4333-8444-555555555555' })
     expect(check(r, 'org')).toMatchObject({ status: 'failed', summary: expect.stringContaining(sb.info.tenantId), fix: expect.stringContaining(`Set the environment's tenant to ${sb.info.tenantId}`) })
