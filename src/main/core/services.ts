@@ -34,6 +34,15 @@ import type { HistoryStore } from './history/history'
 import type { SendOrigin } from './history/record'
 import type { KeptTraffic } from './capture/keptTraffic'
 
+/**
+ * The CommonJS way of loadLazily. The path is a variable on purpose: a bundler follows `require('./x')` and would put
+ * the module (and what it requires: msal-node, yaml) back into the chunk that loads this file.
+ */
+function requireAt<T>(path: string): () => T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return () => require(path) as T
+}
+
 export interface Logger {
   error(message: string, error?: unknown): void
 }
@@ -144,8 +153,7 @@ export class Services {
     this.swept = Promise.all([sweepTempFiles(options.dataDir), sweepSpills(join(options.dataDir, 'capture'))]).then(() => undefined)
     this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture'), onError: (e) => this.log.error('A large captured body could not be kept on disk', e) })
     void this.settings.get().then((settings) => this.applyTrafficLimits(settings), () => undefined)
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
-    this.kept = options.keepTraffic ? loadLazily(() => import('./capture/keptTraffic'), () => require('./capture/keptTraffic') as typeof KeptTrafficModule).then(({ KeptTraffic }) => new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion)) : null
+    this.kept = options.keepTraffic ? loadLazily(() => import('./capture/keptTraffic'), requireAt<typeof KeptTrafficModule>('./capture/keptTraffic')).then(({ KeptTraffic }) => new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion)) : null
     this.keptRestored = this.kept
       ? Promise.all([this.kept, this.settings.get()]).then(
           async ([kept, settings]) => void (settings.trafficKeep ? await kept.restore(this.traffic) : await kept.forget()),
@@ -178,8 +186,7 @@ export class Services {
       log: (message, error) => this.log.error(message, error)
     })
     this.collectionsPart = new Part(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
-      const { CollectionStore } = await loadLazily(() => import('./collections/store'), () => require('./collections/store') as typeof CollectionStoreModule)
+      const { CollectionStore } = await loadLazily(() => import('./collections/store'), requireAt<typeof CollectionStoreModule>('./collections/store'))
       return new CollectionStore({
         dataDir: options.dataDir,
         watch: options.watchCollections ?? false,
@@ -189,11 +196,9 @@ export class Services {
       })
     })
     this.collections = this.collectionsPart.methods
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
-    this.tabs = new Part(async () => new (await loadLazily(() => import('./collections/tabs'), () => require('./collections/tabs') as typeof TabsModule)).TabsStore(options.dataDir, options.secretBox)).methods
+    this.tabs = new Part(async () => new (await loadLazily(() => import('./collections/tabs'), requireAt<typeof TabsModule>('./collections/tabs'))).TabsStore(options.dataDir, options.secretBox)).methods
     this.historyPart = new Part(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
-      const { HistoryStore } = await loadLazily(() => import('./history/history'), () => require('./history/history') as typeof HistoryModule)
+      const { HistoryStore } = await loadLazily(() => import('./history/history'), requireAt<typeof HistoryModule>('./history/history'))
       return new HistoryStore({
         file: join(options.dataDir, 'history.jsonl'),
         ...(options.historyCapBytes ? { capBytes: options.historyCapBytes } : {}),
@@ -275,8 +280,7 @@ export class Services {
    */
   async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}, origin: SendOrigin = {}): Promise<ResponseView> {
     if (origin.history === false) return this.sendOnce(requestId, environmentId, spec, auth, limits, origin)
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS way of loadLazily
-    const [{ recordedSend }, history] = await Promise.all([loadLazily(() => import('./history/record'), () => require('./history/record') as typeof RecordModule), this.historyPart.get()])
+    const [{ recordedSend }, history] = await Promise.all([loadLazily(() => import('./history/record'), requireAt<typeof RecordModule>('./history/record')), this.historyPart.get()])
     const deps = { history, traffic: this.traffic, environments: this.environments, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
     return recordedSend(deps, spec, auth, origin, () => this.sendOnce(requestId, environmentId, spec, auth, limits, origin))
   }
