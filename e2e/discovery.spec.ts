@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test'
 import type { EnvironmentInput } from '../src/shared/environment'
-import { issueServerCertificate } from '../src/main/core/tls/certificates'
+import { readFileSync } from 'node:fs'
 import { expect, test, type SandboxFixture } from './harness'
 
 test.describe.configure({ timeout: 90_000 })
@@ -94,12 +94,11 @@ test('the auth doctor: the failed check and its fix for each failing Sandbox cli
   const { page } = app
   const secret = (clientId: string, value: string): EnvironmentInput['auth'] => ({ grant: 'client_credentials', clientId, credential: 'secret', clientSecret: { isSet: true, value } })
   const password = (clientId: string, username: string): EnvironmentInput['auth'] => ({ grant: 'password', clientId, username, password: { isSet: true, value: info.password } })
-  const old = await issueServerCertificate(null, ['expired.example'], 1, new Date(Date.now() - 30 * 86_400_000))
   const cases: Array<{ name: string; auth: EnvironmentInput['auth']; changes?: Partial<EnvironmentInput>; check: string; says: string }> = [
     { name: 'wrong-tenant', auth: secret(info.clients.secret, info.clientSecret), changes: { tenant: '11111111-2222-4333-8444-555555555555' }, check: 'org', says: `Set the environment's tenant to ${info.tenantId}` },
     { name: 'secret-id', auth: secret(info.clients.secret, info.clientSecretId), check: 'token', says: 'secret\'s ID, not its value' },
     { name: 'expired-secret', auth: secret(info.clients.expiredSecret, info.expiredClientSecret), check: 'token', says: 'Create a new client secret' },
-    { name: 'expired-certificate', auth: { grant: 'client_credentials', clientId: info.clients.certificate, credential: 'certificate', certificatePem: old.certPem, privateKeyPem: { isSet: true, value: old.keyPem } }, check: 'token', says: 'Certificates & secrets' },
+    { name: 'expired-certificate', auth: { grant: 'client_credentials', clientId: info.clients.expiredCertificate, credential: 'certificate', certificatePem: readFileSync(info.expiredCertificateFile, 'utf8'), privateKeyPem: { isSet: true, value: readFileSync(info.expiredPrivateKeyFile, 'utf8') } }, check: 'token', says: 'Certificates & secrets' },
     { name: 'redirect-uri', auth: { grant: 'authorization_code', clientId: info.clients.certificate }, check: 'token', says: 'Add this exact redirect URI' },
     { name: 'public-client-flows', auth: { grant: 'device_code', clientId: info.clients.implicit }, check: 'token', says: 'Allow public client flows' },
     { name: 'no-application-user', auth: secret(info.clients.noApplicationUser, 'sandbox-secret-~no-app-user'), check: 'whoami', says: 'New app user' },

@@ -23,7 +23,9 @@ export const SandboxInfo = z.object({
     /** Confidential; its only secret expired (AADSTS7000222). */
     expiredSecret: z.string(),
     /** Public, without Dataverse's user_impersonation permission: its tokens have no such scp. */
-    noDataversePermission: z.string()
+    noDataversePermission: z.string(),
+    /** Confidential; its only certificate expired in 2025 (expiredCertificateFile, expiredPrivateKeyFile). */
+    expiredCertificate: z.string()
   }),
   clientSecret: z.string(),
   /** The secret client's secret *id*, which people paste instead of its value (AADSTS7000215). */
@@ -32,6 +34,8 @@ export const SandboxInfo = z.object({
   certificateFile: z.string(),
   privateKeyFile: z.string(),
   certificateThumbprint: z.string(),
+  expiredCertificateFile: z.string(),
+  expiredPrivateKeyFile: z.string(),
   user: z.string(),
   password: z.string(),
   mfaUser: z.string(),

@@ -25,6 +25,10 @@ export interface SandboxPki {
   clientCertFile: string
   clientKeyFile: string
   clientThumbprint: string
+  /** A certificate that expired in 2025 and its key: the auth doctor's expired-certificate case. */
+  expiredCertPem: string
+  expiredCertFile: string
+  expiredKeyFile: string
 }
 
 const SERVER_HOSTS = ['127.0.0.1', 'localhost', '::1']
@@ -76,6 +80,12 @@ export async function ensurePki(dir: string): Promise<SandboxPki> {
   }
   const signing = await rsaPair(dir, 'token-signing', 'OrgBench Sandbox token signing')
   const client = await rsaPair(dir, 'client', 'OrgBench Sandbox demo client')
+  // Expired on purpose, so it is never renewed: made once.
+  let expired = await readPair(dir, 'client-expired.pem', 'client-expired-key.pem')
+  if (!expired) {
+    expired = await createSelfSignedRsa('OrgBench Sandbox legacy client (expired)', 180, new Date('2025-01-01T00:00:00Z'))
+    await writePair(dir, 'client-expired.pem', 'client-expired-key.pem', expired)
+  }
   return {
     caCertPem: ca!.certPem,
     caFile: join(dir, 'ca.pem'),
@@ -88,6 +98,9 @@ export async function ensurePki(dir: string): Promise<SandboxPki> {
     clientKeyPem: client.keyPem,
     clientCertFile: join(dir, 'client.pem'),
     clientKeyFile: join(dir, 'client-key.pem'),
-    clientThumbprint: certificateThumbprints(client.certPem).sha1Hex
+    clientThumbprint: certificateThumbprints(client.certPem).sha1Hex,
+    expiredCertPem: expired.certPem,
+    expiredCertFile: join(dir, 'client-expired.pem'),
+    expiredKeyFile: join(dir, 'client-expired-key.pem')
   }
 }

@@ -68,7 +68,7 @@ const SeedFile = z.preprocess((value) => {
 }, Seed)
 
 /** The demo values, documented in the README: stable ids so a sign-in survives a restart. */
-export function defaultSeed(certificatePem: string): Seed {
+export function defaultSeed(certificatePem: string, expiredCertificatePem = ''): Seed {
   return {
     schemaVersion: SEED_SCHEMA_VERSION,
     tenantId: '7f3c2a10-5b6e-4d1a-9c8f-2e4b6a8d0c11',
@@ -174,6 +174,18 @@ export function defaultSeed(certificatePem: string): Seed {
         delegatedPermissions: ['user_impersonation']
       },
       {
+        clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000009',
+        name: 'Legacy integration (expired certificate)',
+        type: 'confidential',
+        redirectUris: [],
+        secrets: [],
+        certificates: expiredCertificatePem ? [expiredCertificatePem] : [],
+        implicitAccessTokens: false,
+        implicitIdTokens: false,
+        allowPublicClientFlows: false,
+        delegatedPermissions: ['user_impersonation']
+      },
+      {
         // Registered without the Dynamics CRM user_impersonation permission: its user tokens carry no scp for Dataverse.
         clientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000008',
         name: 'Reporting add-in (no Dataverse permission)',
@@ -208,14 +220,15 @@ export const DEMO = {
   spaClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000005',
   noAppUserClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000006',
   expiredSecretClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000007',
-  noDataversePermissionClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000008'
+  noDataversePermissionClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000008',
+  expiredCertificateClientId: '0b5c6f4e-1a2b-4c3d-8e9f-000000000009'
 } as const
 
-export async function loadSeed(dir: string, certificatePem: string): Promise<{ seed: Seed; problem: string | null }> {
+export async function loadSeed(dir: string, certificatePem: string, expiredCertificatePem = ''): Promise<{ seed: Seed; problem: string | null }> {
   const file = join(dir, 'seed.json')
   const result = await readJsonValidated(file, SeedFile)
   if (result.status === 'ok') return { seed: result.value, problem: null }
-  const seed = defaultSeed(certificatePem)
+  const seed = defaultSeed(certificatePem, expiredCertificatePem)
   await writeFileAtomic(file, formatJson(seed))
   const problem = result.status === 'corrupt' ? `${file} could not be read (${result.reason}); the demo seed was written instead${result.movedTo ? ` and the old file moved to ${result.movedTo}` : ''}.` : null
   return { seed, problem }

@@ -61,7 +61,7 @@ export class SandboxServer {
     if (this.info) return this.info
     const dir = join(this.options.dataDir, 'sandbox')
     const pki = await ensurePki(dir)
-    const loaded = await loadSeed(dir, pki.clientCertPem)
+    const loaded = await loadSeed(dir, pki.clientCertPem, pki.expiredCertPem)
     const seed: Seed = { ...loaded.seed, ...this.options.seedOverrides }
     const signer = await TokenSigner.create(pki.signingKeyPem, pki.signingCertPem, { lifetimeSeconds: seed.accessTokenLifetimeSeconds, ...(this.options.now ? { now: this.options.now } : {}) })
     const limits = listenerLimits({ maxConnections: 1024, ...this.options.limits })
@@ -231,7 +231,8 @@ function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string
       spa: DEMO.spaClientId,
       noApplicationUser: DEMO.noAppUserClientId,
       expiredSecret: DEMO.expiredSecretClientId,
-      noDataversePermission: DEMO.noDataversePermissionClientId
+      noDataversePermission: DEMO.noDataversePermissionClientId,
+      expiredCertificate: DEMO.expiredCertificateClientId
     },
     clientSecret: secretApp?.secrets[0]?.value ?? '',
     clientSecretId: secretApp?.secrets[0]?.id ?? '',
@@ -239,6 +240,8 @@ function describe(seed: Seed, pki: SandboxPki, orgUrl: string, authority: string
     certificateFile: pki.clientCertFile,
     privateKeyFile: pki.clientKeyFile,
     certificateThumbprint: pki.clientThumbprint,
+    expiredCertificateFile: pki.expiredCertFile,
+    expiredPrivateKeyFile: pki.expiredKeyFile,
     user: demoUser.upn,
     password: demoUser.password,
     mfaUser: seed.users.find((u) => u.requiresMfa)?.upn ?? '',

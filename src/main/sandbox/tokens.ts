@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomUUID, X509Certificate } from 'node:crypto'
 import { compactVerify, decodeProtectedHeader, exportJWK, importPKCS8, importX509, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose'
 import { certificateThumbprints } from '../core/tls/certificates'
 
@@ -59,7 +59,7 @@ export function newUti(): string {
   return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url').slice(0, 22)
 }
 
-export type AssertionCheck = { payload: JWTPayload; thumbprint: string } | { error: 'no_key'; thumbprint: string } | { error: 'malformed'; reason: string }
+export type AssertionCheck = { payload: JWTPayload; thumbprint: string; notBefore: Date; notAfter: Date } | { error: 'no_key'; thumbprint: string } | { error: 'malformed'; reason: string }
 
 /**
  * Verify a client assertion's signature against the app's registered certificates.
@@ -81,7 +81,8 @@ export async function verifyAssertion(assertion: string, certificates: readonly 
       const { payload } = await compactVerify(assertion, await importX509(pem, header.alg))
       const claims = JSON.parse(Buffer.from(payload).toString('utf8')) as unknown
       if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return { error: 'malformed', reason: 'The assertion payload is not a JSON object.' }
-      return { payload: claims as JWTPayload, thumbprint: sha1Hex }
+      const cert = new X509Certificate(pem)
+      return { payload: claims as JWTPayload, thumbprint: sha1Hex, notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) }
     } catch {
       // Not signed by this certificate: try the next one.
     }

@@ -61,6 +61,8 @@ export function explainAadsts(text: string): AuthExplanation | null {
   const m = /AADSTS(\d+)/.exec(text)
   if (!m) return null
   const code = Number(m[1])
+  // One code, two causes: Entra says which in the message's Reason.
+  if (code === 700027 && /key used is expired/i.test(text)) return { code: 'AADSTS700027', title: 'Certificate expired', explanation: 'The assertion was signed with a certificate that has expired.', fix: 'Create a new certificate, upload its public part (.cer or .pem) under the app registration\'s Certificates & secrets, and put it and its key in the profile.' }
   const known = KNOWN[code]
   if (!known) return { code: `AADSTS${code}`, title: 'Sign-in refused', explanation: 'The identity platform refused the request with this code.', fix: `Look the code up at https://login.microsoftonline.com/error?code=${code}.` }
   return { code: `AADSTS${code}`, ...known }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DoctorCheckId, DoctorReport } from '../../../shared/doctor'
 import type { EnvironmentInput } from '../../../shared/environment'
@@ -5,7 +6,6 @@ import { browserRobot, startSandbox, type SandboxHarness } from '../../testing/s
 import { useTempDir } from '../../testing/tempDir'
 import { Services } from '../services'
 import { keyFileSecretBox } from '../store/secretBox'
-import { issueServerCertificate } from '../tls/certificates'
 import { doctorPortsFor, runDoctor } from './index'
 import { issuerMatches } from './network'
 
@@ -83,9 +83,8 @@ describe('the auth doctor against the Sandbox', () => {
     expect(check(expired, 'token')).toMatchObject({ status: 'failed', summary: expect.stringContaining('AADSTS7000222'), fix: expect.stringContaining('new client secret') })
   })
 
-  it('3: an expired certificate, read before any request', async () => {
-    const old = await issueServerCertificate(null, ['doctor.example'], 1, new Date(Date.now() - 10 * 86_400_000))
-    const r = await doctor({ grant: 'client_credentials', clientId: sb.info.clients.certificate, credential: 'certificate', certificatePem: old.certPem, privateKeyPem: { isSet: true, value: old.keyPem } })
+  it('3: an expired certificate (the Sandbox\'s legacy integration\'s), read before any request', async () => {
+    const r = await doctor({ grant: 'client_credentials', clientId: sb.info.clients.expiredCertificate, credential: 'certificate', certificatePem: readFileSync(sb.info.expiredCertificateFile, 'utf8'), privateKeyPem: { isSet: true, value: readFileSync(sb.info.expiredPrivateKeyFile, 'utf8') } })
     expect(check(r, 'token')).toMatchObject({ status: 'failed', summary: expect.stringContaining('expired on'), fix: expect.stringContaining('Certificates & secrets') })
     expect(check(r, 'token').evidence[0]!.value).toContain('SHA-1')
   })

@@ -32,15 +32,15 @@ function serial(): string {
   return Buffer.from(webcrypto.getRandomValues(new Uint8Array(12))).toString('hex').replace(/^[89a-f]/, '1')
 }
 
-/** A new key pair and a self-signed certificate for it, valid from a minute ago for `days`. */
+/** A new key pair and a self-signed certificate for it, valid from `notBefore` (a minute ago) for `days`. */
 async function selfSigned(
   commonName: string,
   days: number,
   algorithm: typeof ALG | typeof RSA_ALG,
-  extensions: (keys: KeyPair) => Promise<x509.Extension[]>
+  extensions: (keys: KeyPair) => Promise<x509.Extension[]>,
+  notBefore = new Date(Date.now() - 60_000)
 ): Promise<{ cert: x509.X509Certificate; keys: KeyPair; keyPem: string }> {
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as unknown as KeyPair
-  const notBefore = new Date(Date.now() - 60_000)
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${commonName}`,
@@ -98,9 +98,9 @@ export async function issueServerCertificate(ca: CertificateAuthority | null, ho
   return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) }
 }
 
-/** A self-signed RSA certificate and key: for signing tokens and client assertions (RS256). */
-export async function createSelfSignedRsa(commonName: string, days = 3650): Promise<IssuedCertificate> {
-  const { cert, keyPem } = await selfSigned(commonName, days, RSA_ALG, async () => [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)])
+/** A self-signed RSA certificate and key: for signing tokens and client assertions (RS256). `validFrom` in the past makes an expired one. */
+export async function createSelfSignedRsa(commonName: string, days = 3650, validFrom?: Date): Promise<IssuedCertificate> {
+  const { cert, keyPem } = await selfSigned(commonName, days, RSA_ALG, async () => [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)], validFrom)
   return { certPem: cert.toString('pem'), keyPem }
 }
 

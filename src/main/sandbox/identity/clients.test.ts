@@ -144,6 +144,13 @@ describe.each(AUTHORITIES)('client credentials (%s)', (kind) => {
       expectError(kind, r, { error: 'invalid_client', aadsts: 700027 })
       expect(r.json<{ error_description: string }>().error_description).toMatch(/[Tt]humbprint of (the )?key used/)
     })
+
+    it('rejects an assertion signed with a registered certificate that has expired', async () => {
+      const signed = await assertion({ iss: sb.info.clients.expiredCertificate, sub: sb.info.clients.expiredCertificate }, sb.info.expiredPrivateKeyFile, sb.info.expiredCertificateFile)
+      const r = await a().token({ grant_type: 'client_credentials', client_id: sb.info.clients.expiredCertificate, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: signed, scope: `${sb.info.orgUrl}/.default` })
+      expectError(kind, r, { error: 'invalid_client', aadsts: 700027, status: 401 })
+      expect(r.json<{ error_description: string }>().error_description).toMatch(kind === 'entra' ? /The key used is expired/ : /expired on 2025-06-30/)
+    })
   })
 })
 

@@ -70,6 +70,8 @@ export async function authenticateClient(ctx: IdentityContext, dialect: Dialect,
       if (check.error === 'malformed') throw aad.assertionMalformed(check.reason)
       throw aad.assertionSignature(check.thumbprint)
     }
+    // Entra refuses an assertion signed with a registered certificate that has expired.
+    if (check.notAfter.getTime() < ctx.now()) throw aad.assertionKeyExpired(check.thumbprint, check.notBefore, check.notAfter)
     const claims = check.payload
     if (claims.iss !== app.clientId || claims.sub !== app.clientId) throw aad.assertionSubject()
     const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).map((a) => String(a))
