@@ -49,6 +49,14 @@ describe('EnvironmentInput', () => {
     expect(result.error?.issues[0]?.message).toBe('The authority must use https.')
   })
 
+  it('takes a group and an https Global Discovery URL, and names what is wrong with another', () => {
+    expect(EnvironmentInput.parse({ name: 'x', orgUrl: 'https://x.crm.dynamics.com', group: ' Contoso ', discoveryUrl: ' https://globaldisco.crm.dynamics.com ' })).toMatchObject({ group: 'Contoso', discoveryUrl: 'https://globaldisco.crm.dynamics.com' })
+    for (const discoveryUrl of ['http://globaldisco.crm.dynamics.com', 'globaldisco', 'https://']) {
+      const result = EnvironmentInput.safeParse({ name: 'x', orgUrl: 'https://x.crm.dynamics.com', discoveryUrl })
+      expect(result.error?.issues[0], discoveryUrl).toMatchObject({ path: ['discoveryUrl'], message: expect.stringContaining('https address') })
+    }
+  })
+
   it('rejects a CA field that holds no PEM certificate', () => {
     const result = EnvironmentInput.safeParse({ name: 'x', orgUrl: 'https://x.crm.dynamics.com', caCertificatePem: 'hello' })
     expect(result.error?.issues[0]?.path).toEqual(['caCertificatePem'])

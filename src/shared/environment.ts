@@ -183,17 +183,15 @@ export const EnvironmentInput = z
       const r = normalizeAuthority(env.authorityUrl)
       if (!r.ok) ctx.addIssue({ code: 'custom', path: ['authorityUrl'], message: r.message })
     }
-    if (env.discoveryUrl) {
-      let url: URL | null = null
-      try {
-        url = new URL(env.discoveryUrl)
-      } catch {
-        url = null
-      }
-      if (!url || url.protocol !== 'https:') ctx.addIssue({ code: 'custom', path: ['discoveryUrl'], message: 'The discovery URL is an https address, for example https://globaldisco.crm.dynamics.com' })
+    if (env.discoveryUrl && !isHttpsUrl(env.discoveryUrl)) {
+      ctx.addIssue({ code: 'custom', path: ['discoveryUrl'], message: 'The discovery URL is an https address, for example https://globaldisco.crm.dynamics.com' })
     }
   })
 export type EnvironmentInput = z.input<typeof EnvironmentInput>
+
+function isHttpsUrl(text: string): boolean {
+  return URL.canParse(text) && new URL(text).protocol === 'https:'
+}
 export type EnvironmentData = z.output<typeof EnvironmentInput>
 
 export function normalizeAuthority(input: string): { ok: true; url: string } | { ok: false; message: string } {
