@@ -1,7 +1,14 @@
 import diagnostics from 'node:diagnostics_channel'
 import net from 'node:net'
 import tls from 'node:tls'
-import { Agent, type Dispatcher, type buildConnector } from 'undici'
+import type { Agent as UndiciAgent, Dispatcher, buildConnector } from 'undici'
+
+/**
+ * undici's Agent class on its own (the very class `undici` exports): `import { Agent } from 'undici'` loads all of
+ * undici — fetch, WebSocket, cookies, mocks — which took most of a CLI request's start-up.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent
 
 /** Connection phases measured by our connector, claimed by the first request sent on the socket. */
 interface SocketTimings {
@@ -78,7 +85,23 @@ export function withPhases<T>(holder: PhaseHolder, start: () => T): T {
  * A connector like undici's own, that also measures DNS, TCP connect and TLS handshake, and bounds them together by the
  * timeout of the request that opens the connection. Attempts still under way are in `attempts`, so closing can end them.
  */
-function timedConnector(ca: string[] | undefined, attempts: Set<(error: Error) => void>): buildConnector.connector {
+/**
+ * The system's roots plus an environment's CA (one PEM or several), for that environment's connections only. Node's
+ * `ca` option replaces the roots, so they would have to be passed along — 140-odd PEMs parsed for every context, tens
+ * of ms each time; adding the CA to a context with the default roots costs a millisecond or two, and leaves the roots
+ * every other context shares untouched (a test checks both). Where Node lacks that method, the roots are passed along.
+ */
+export function secureContextTrusting(extraCaPem: string): tls.SecureContext {
+  const context = tls.createSecureContext()
+  const native = (context as { context?: { addCACert?: (pem: string) => void } }).context
+  if (typeof native?.addCACert !== 'function') return tls.createSecureContext({ ca: [...tls.rootCertificates, extraCaPem] })
+  native.addCACert(extraCaPem)
+  return context
+}
+
+function timedConnector(extraCaPem: string, attempts: Set<(error: Error) => void>): buildConnector.connector {
+  // Made once per agent, on its first TLS connection.
+  let secureContext: tls.SecureContext | undefined
   return (options, callback) => {
     const started = performance.now()
     // undici calls the connector synchronously from dispatch, so `current` is the request that needs this connection.
@@ -94,7 +117,7 @@ function timedConnector(ca: string[] | undefined, attempts: Set<(error: Error) =
             port,
             servername: options.servername || (net.isIP(options.hostname) ? undefined : options.hostname),
             ALPNProtocols: ['http/1.1'],
-            ...(ca ? { ca } : {})
+            ...(extraCaPem ? { secureContext: (secureContext ??= secureContextTrusting(extraCaPem)) } : {})
           })
         : net.connect({ host: options.hostname, port })
     const done = (error: Error | null): void => {
@@ -137,7 +160,7 @@ function timedConnector(ca: string[] | undefined, attempts: Set<(error: Error) =
  * an environment with its own CA gets an agent that trusts the roots plus that CA, and nothing else changes.
  */
 export class AgentPool {
-  private readonly agents = new Map<string, Agent>()
+  private readonly agents = new Map<string, UndiciAgent>()
   private readonly attempts = new Set<(error: Error) => void>()
 
   /** Keyed by the PEM text itself: looked up on every request, so no hashing here. */
@@ -145,8 +168,7 @@ export class AgentPool {
     const key = extraCaPem
     let agent = this.agents.get(key)
     if (!agent) {
-      const ca = extraCaPem.trim() ? [...tls.rootCertificates, extraCaPem] : undefined
-      agent = new Agent({ connect: timedConnector(ca, this.attempts), keepAliveTimeout: 30_000 })
+      agent = new Agent({ connect: timedConnector(extraCaPem.trim(), this.attempts), keepAliveTimeout: 30_000 })
       this.agents.set(key, agent)
     }
     return agent

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../../../shared/errors'
-import { SETTINGS_SCHEMA_VERSION, Settings, SettingsPatch, type StoreProblem } from '../../../shared/index'
+import type { StoreProblem } from '../../../shared/environment'
+import { SETTINGS_SCHEMA_VERSION, Settings, SettingsPatch } from '../../../shared/settings'
 import { formatJson, readJsonValidated, writeFileAtomic } from './files'
 
 const StoredSettings = Settings.extend({ schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION) })
