@@ -79,7 +79,7 @@ describe('HAR export', () => {
     log.record(apiExchange())
     const { text } = await exportHar(log, { reveal: true, appVersion: '1' })
     const sessions = new TrafficSessions()
-    const session = sessions.import(text, '')
+    const session = await sessions.import(text, '')
     expect(session).toMatchObject({ count: 2, creator: 'OrgBench 1', name: 'HAR from OrgBench 1', warnings: [] })
     const imported = sessions.log(session.sessionId, log)
     const [a, b] = imported.list()

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
-import { fromHar } from './har'
+import { loadLazily } from '../lazy'
+import type * as HarModule from './har'
 import { TrafficLog } from './trafficLog'
+
+/** HAR's schemas are loaded when a HAR is opened, not by every process that has a traffic log (a CLI request). */
+function loadHar(): Promise<typeof HarModule> {
+  // A variable path: bundlers follow require('./har') and would load it with this file (see loadLazily).
+  const path = './har'
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return loadLazily(() => import('./har'), () => require(path) as typeof HarModule)
+}
 
 export interface ImportedSession {
   sessionId: string
@@ -15,8 +24,8 @@ export interface ImportedSession {
 export class TrafficSessions {
   private readonly sessions = new Map<string, { log: TrafficLog; info: ImportedSession }>()
 
-  import(text: string, name: string): ImportedSession {
-    const { records, creator, warnings } = fromHar(text)
+  async import(text: string, name: string): Promise<ImportedSession> {
+    const { records, creator, warnings } = (await loadHar()).fromHar(text)
     const log = new TrafficLog({ maxEntries: Math.max(1, records.length), maxBytes: Number.MAX_SAFE_INTEGER })
     for (const r of records) log.record(r)
     const info = { sessionId: `har-${randomUUID()}`, name: name || `HAR from ${creator}`, count: records.length, creator, warnings }
