@@ -1,6 +1,6 @@
 import type { DoctorCheck, DoctorCheckId } from '../../../shared/doctor'
 import { DOCTOR_CHECKS } from '../../../shared/doctor'
-import type { TokenView } from '../../../shared/auth'
+import type { DecodedToken, TokenView } from '../../../shared/auth'
 import type { ResponseView } from '../../../shared/http'
 import type { ProfileOverrides } from '../auth/overrides'
 import type { OpenIdMetadata } from '../auth/authority'
@@ -36,6 +36,8 @@ export interface Findings {
   /** The authority's clock (its Date header), ms since the epoch, and ours when it answered. */
   authorityClock: { theirs: number; ours: number } | null
   token: string | null
+  /** The token read once (core/auth/jwt.ts: claims, audience, scopes, roles, user or app) for the checks after it. */
+  decoded: DecodedToken | null
 }
 
 export type Evidence = DoctorCheck['evidence'][number]

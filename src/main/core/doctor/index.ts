@@ -12,7 +12,7 @@ export type { DoctorPorts }
  */
 export async function runDoctor(ports: DoctorPorts, environmentId: string): Promise<DoctorReport> {
   const env = await ports.environments.getStored(environmentId)
-  const found: Findings = { env, target: await ports.target(environmentId), orgReachable: true, orgTenant: null, metadata: null, authorityClock: null, token: null }
+  const found: Findings = { env, target: await ports.target(environmentId), orgReachable: true, orgTenant: null, metadata: null, authorityClock: null, token: null, decoded: null }
   const now = () => ports.now?.() ?? Date.now()
   const run: Record<DoctorCheckId, () => Promise<Outcome>> = {
     org: () => checkOrg(ports, found),

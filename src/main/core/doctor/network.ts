@@ -2,7 +2,6 @@ import { CLOUDS } from '../../../shared/environment'
 import { AppError } from '../../../shared/errors'
 import { explainAadsts } from '../auth/oauthErrors'
 import { discoveryUrl, isEntraDocument, parseChallenge, readOpenIdMetadata, resolveAuthority } from '../auth/authority'
-import { decodeJwt } from 'jose'
 import { errorMessageOf, evidenceOf, failed, get, GUID, header, passed, skipped, type DoctorPorts, type Evidence, type Findings, type Outcome } from './context'
 
 const WEB_API = '/api/data/v9.2'
@@ -142,13 +141,8 @@ export async function checkWhoAmI(ports: DoctorPorts, found: Findings): Promise<
     return passed(`The org knows this identity: systemuser ${who.UserId ?? '?'} in organization ${who.OrganizationId ?? '?'}.`, evidence)
   }
   const error = errorMessageOf(response.body.text)
-  let claims: Record<string, unknown>
-  try {
-    claims = decodeJwt(found.token) as Record<string, unknown>
-  } catch {
-    claims = {}
-  }
-  const app = claims.idtyp === 'app' || (!claims.scp && !claims.upn && !claims.preferred_username)
+  const claims = found.decoded?.kind === 'jwt' ? found.decoded.claims : {}
+  const app = found.decoded?.kind === 'jwt' && found.decoded.identity === 'app'
   const clientId = String(claims.appid ?? claims.azp ?? claims.client_id ?? ('clientId' in env.auth ? env.auth.clientId : ''))
   if (response.status === 403 && error?.code === NOT_MEMBER) {
     if (app) {

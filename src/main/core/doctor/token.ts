@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
-import { decodeJwt } from 'jose'
 import type { ResolvedAuthProfile } from '../../../shared/environment'
 import { AppError } from '../../../shared/errors'
-import type { AuthExplanation } from '../../../shared/auth'
+import type { AuthExplanation, DecodedToken } from '../../../shared/auth'
+import { decodeToken } from '../auth/jwt'
 import { explainAadsts } from '../auth/oauthErrors'
 import { failed, get, GUID, passed, skipped, type DoctorPorts, type Evidence, type Findings, type Outcome } from './context'
 
@@ -80,6 +80,7 @@ export async function checkToken(ports: DoctorPorts, found: Findings): Promise<O
   try {
     const { token, how } = await acquire(ports, found, profile, signInId)
     found.token = token
+    found.decoded = decodeToken(token)
     return passed(`Got ${how}${'clientId' in profile && profile.clientId ? ` for client ${profile.clientId}` : ''}.`, entries())
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
@@ -90,22 +91,20 @@ export async function checkToken(ports: DoctorPorts, found: Findings): Promise<O
   }
 }
 
-function claimsOf(token: string): Record<string, unknown> | null {
-  try {
-    return decodeJwt(token) as Record<string, unknown>
-  } catch {
-    return null
-  }
+/** The token's claims when it is a JWT (an opaque token is the org's to read). */
+function jwtOf(found: Findings): Extract<DecodedToken, { kind: 'jwt' }> | null {
+  return found.decoded?.kind === 'jwt' ? found.decoded : null
 }
 
 /** 4. The token's aud is the org, its tid the org's tenant, it is valid now, and this computer's clock agrees with the authority's. */
 export async function checkClaims(_ports: DoctorPorts, found: Findings, now: number): Promise<Outcome> {
   if (!found.token) return skipped('No token to read (check 3).')
-  const claims = claimsOf(found.token)
-  if (!claims) return skipped('The token is not a JWT: only the org can read it.')
+  const jwt = jwtOf(found)
+  if (!jwt) return skipped('The token is not a JWT: only the org can read it.')
+  const { claims } = jwt
   const { env } = found
   const evidence: Evidence[] = []
-  const aud = Array.isArray(claims.aud) ? String(claims.aud[0] ?? '') : String(claims.aud ?? '')
+  const aud = jwt.audience ?? ''
   evidence.push({ label: 'aud', value: aud, entryId: null })
   const norm = (u: string) => u.replace(/\/+$/, '').toLowerCase()
   if (norm(aud) !== norm(env.orgUrl)) {
@@ -122,7 +121,7 @@ export async function checkClaims(_ports: DoctorPorts, found: Findings, now: num
     evidence.push({ label: 'Clock skew to the authority', value: `${skew} s`, entryId: null })
     if (Math.abs(skew) > MAX_SKEW_SECONDS) return failed(`This computer's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the authority's: tokens look expired or not yet valid.`, 'Set this computer\'s date and time automatically (from the network) and sign in again.', evidence)
   }
-  const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : null
+  const exp = jwt.expiresAt !== null ? jwt.expiresAt * 1000 : null
   if (exp !== null) {
     evidence.push({ label: 'exp', value: fmt(exp), entryId: null })
     if (exp <= now) return failed(`The token expired at ${fmt(exp)}.`, 'Sign in again (or refresh): expired tokens are answered with 401.', evidence)
@@ -135,12 +134,10 @@ export async function checkClaims(_ports: DoctorPorts, found: Findings, now: num
 /** 6. Delegated tokens carry Dataverse's user_impersonation; app tokens carry the roles expected, or none. */
 export async function checkPermissions(found: Findings): Promise<Outcome> {
   if (!found.token) return skipped('No token to read (check 3).')
-  const claims = claimsOf(found.token)
-  if (!claims) return skipped('The token is not a JWT: only the org can read it.')
-  const scp = typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : []
-  const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : []
-  const app = claims.idtyp === 'app' || (typeof claims.client_id === 'string' && claims.sub === claims.client_id) || (!scp.length && !claims.upn && !claims.preferred_username)
-  if (app) {
+  const jwt = jwtOf(found)
+  if (!jwt) return skipped('The token is not a JWT: only the org can read it.')
+  const { claims, scopes: scp, roles } = jwt
+  if (jwt.identity === 'app') {
     return passed(roles.length ? `An application token with the roles ${roles.join(', ')}; Dataverse authorizes it by its application user's security roles.` : 'An application token without app roles, as Dataverse expects: it authorizes the app by its application user\'s security roles.', [{ label: 'roles', value: roles.join(' ') || '(none)', entryId: null }])
   }
   const evidence: Evidence[] = [{ label: 'scp', value: scp.join(' ') || '(none)', entryId: null }]
