@@ -129,3 +129,19 @@ test('the auth doctor: the failed check and its fix for each failing Sandbox cli
     await app.screenshot(`doctor-${theme}`)
   }
 })
+
+test('Discover orgs with an app-only profile says why it cannot, and offers the doctor', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  const { page } = app
+  await setProfile(sandboxApp, { grant: 'client_credentials', clientId: info.clients.secret, credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } })
+  for (const theme of ['light', 'dark'] as const) {
+    await app.router.invoke('settings.update', { theme })
+    await app.open()
+    await palette(page, 'Discover orgs')
+    await expect(page.getByTestId('discovery-error')).toContainText('Global Discovery lists the orgs of a user')
+    await expect(page.getByTestId('discovery-create')).toHaveCount(0)
+    await app.screenshot(`discovery-error-${theme}`)
+  }
+  await page.getByTestId('discovery-error').getByText('Run the auth doctor').click()
+  await expect(page.getByTestId('doctor-verdict')).toHaveText('Every check passed')
+})
