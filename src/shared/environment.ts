@@ -119,11 +119,12 @@ export function authProfileSchema<S extends z.ZodType>(secret: S) {
   ])
 }
 
-const secretDefault = SecretField.default({ isSet: false })
+// Each profile schema is some 150 zod nodes: built on first use (z.lazy), so that a process that needs one of the
+// four (a CLI request reads stored environments only) does not build them all.
 /** A profile with its secrets in plain text: only ever inside main, to sign in. */
-export const ResolvedAuthProfile = authProfileSchema(z.string().default(''))
+export const ResolvedAuthProfile = z.lazy(() => authProfileSchema(z.string().default('')))
 export type ResolvedAuthProfile = z.infer<typeof ResolvedAuthProfile>
-export const AuthProfile = authProfileSchema(secretDefault)
+export const AuthProfile = z.lazy(() => authProfileSchema(SecretField.default({ isSet: false })))
 export type AuthProfile = z.infer<typeof AuthProfile>
 
 export const Variable = z.object({

@@ -67,6 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       version: VERSION,
       services: async () => (services ??= (await import('./session')).openServices(dataDir, io, VERSION))
     }
+    await import('./jitless')
     const run = await COMMANDS[command]()
     const har = HAR_COMMAND_NAMES.includes(command) && rest.some((a) => a === '--har' || a.startsWith('--har=')) ? await import('./har') : null
     if (!har) return await run(rest, ctx)

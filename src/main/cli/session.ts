@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { Services } from '../core/services'
 import { keyFileSecretBox } from '../core/store/secretBox'
 import type { CliIo } from './io'
@@ -23,6 +22,7 @@ export function openServices(dataDir: string, io: CliIo, appVersion: string): Se
 export function systemOpener(io: CliIo): (url: string) => Promise<void> {
   return async (url) => {
     const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]] : ['xdg-open', [url]]
+    const { spawn } = await import('node:child_process')
     await new Promise<void>((resolve) => {
       const child = spawn(command as string, args as string[], { stdio: 'ignore', detached: true })
       child.on('error', () => {

@@ -6,7 +6,8 @@ import { AppError } from '../../../shared/errors'
 import type { RequestSpec, ResponseView } from '../../../shared/http'
 import { PackedSchema, packSchema, SchemaInfo, type SchemaIndex } from '../../../shared/schema'
 import { readJsonValidated, writeFileAtomic } from '../store/files'
-import { parseCsdl } from './csdl'
+import type * as CsdlModule from './csdl'
+import { loadLazily } from '../lazy'
 
 export const SCHEMA_CACHE_VERSION = 1
 
@@ -116,6 +117,7 @@ export class SchemaService {
     if (response.status !== 200) throw new AppError(response.status === 401 || response.status === 403 ? 'sign_in_required' : 'invalid_metadata', `The org answered ${response.status} ${response.statusText} for $metadata${response.status === 401 ? ': sign in first' : response.status === 403 ? ': the signed-in identity may not read this org' : ''}.`)
     if (response.body.truncated) throw new AppError('invalid_metadata', `The org's $metadata is larger than the response size limit (${response.limitBytes} bytes): raise the limit in Settings and refresh.`)
     const started = performance.now()
+    const { parseCsdl } = await loadCsdl()
     const index = parseCsdl(response.body.text)
     const schema = packSchema(index)
     const parseMs = Math.round(performance.now() - started)
@@ -179,4 +181,14 @@ export function countsOf(index: Pick<SchemaIndex, 'entitySets' | 'entityTypes' |
   let actions = 0
   for (const o of index.operations) if (o.kind === 'action') actions++
   return { entitySets: index.entitySets.length, entityTypes: index.entityTypes.length, actions, functions: index.operations.length - actions }
+}
+
+/**
+ * The CSDL reader (and saxes under it) is loaded when a $metadata document is to be read, not with the service:
+ * a CLI request with a cached schema, or none, needs neither.
+ */
+function loadCsdl(): Promise<typeof CsdlModule> {
+  const path = './csdl' // a variable, so that a bundler leaves this require alone (see core/lazy.ts)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return loadLazily(() => import('./csdl'), () => require(path) as typeof CsdlModule)
 }

@@ -1,3 +1,5 @@
+import type * as JsonModule from '../../../shared/json'
+import { loadLazily } from '../lazy'
 /** Content types we show as text. Anything else is binary unless its bytes say otherwise. */
 const TEXTUAL = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded|http|graphql|yaml)|multipart\/mixed)/i
 
@@ -20,8 +22,26 @@ export function decodeBody(bytes: Uint8Array, contentType: string): { encoding: 
   return { encoding: 'base64', text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
 }
 
-/** Lives in shared/ since the body editor marks the same error the executor reports. */
-export { findJsonError } from '../../../shared/json'
+/**
+ * The JSON body's first syntax error, as the body editor marks it (shared/json.ts), or null when it is valid.
+ * JSON.parse accepts a valid body quickly; jsonc-parser, which says where and why, is loaded for an invalid one.
+ */
+export async function findJsonError(text: string): Promise<JsonSyntaxError | null> {
+  try {
+    JSON.parse(text)
+    return null
+  } catch {
+    return (await loadJsonModule()).findJsonError(text)
+  }
+}
+
+export type JsonSyntaxError = NonNullable<ReturnType<typeof JsonModule.findJsonError>>
+
+function loadJsonModule(): Promise<typeof JsonModule> {
+  const path = '../../../shared/json' // a variable, so that a bundler leaves this require alone (see core/lazy.ts)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return loadLazily(() => import('../../../shared/json'), () => require(path) as typeof JsonModule)
+}
 
 export function headerValue(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
   const lower = name.toLowerCase()

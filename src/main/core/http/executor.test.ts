@@ -37,8 +37,8 @@ function setup() {
 }
 
 describe('prepareRequest', () => {
-  it('substitutes variables in URL, headers and body', () => {
-    const p = prepareRequest(
+  it('substitutes variables in URL, headers and body', async () => {
+    const p = await prepareRequest(
       { method: 'POST', url: '{{base}}/echo', headers: [{ key: 'X-Id', value: '{{id}}', enabled: true }, { key: 'X-Off', value: '{{nope}}', enabled: false }], body: '{"id":"{{id}}"}' },
       new Map([['base', 'http://h'], ['id', '42']])
     )
@@ -48,8 +48,8 @@ describe('prepareRequest', () => {
     expect(p.headers).toContainEqual(['Content-Type', 'application/json'])
   })
 
-  it('names every unknown variable and blocks the send', () => {
-    expect(() => prepareRequest({ method: 'GET', url: '{{a}}/{{b}}' }, new Map())).toThrow(/Variables \{\{a\}\}, \{\{b\}\} are not defined/)
+  it('names every unknown variable and blocks the send', async () => {
+    await expect(prepareRequest({ method: 'GET', url: '{{a}}/{{b}}' }, new Map())).rejects.toThrow(/Variables \{\{a\}\}, \{\{b\}\} are not defined/)
   })
 
   it.each([
@@ -57,22 +57,22 @@ describe('prepareRequest', () => {
     ['contoso.crm.dynamics.com/api', 'Did you mean https://contoso.crm.dynamics.com/api'],
     ['ftp://x/y', 'Only http and https'],
     ['http://exa mple.com', 'is not a valid URL']
-  ])('rejects the URL %j', (url, message) => {
-    expect(() => prepareRequest({ method: 'GET', url }, new Map())).toThrow(message)
+  ])('rejects the URL %j', async (url, message) => {
+    await expect(prepareRequest({ method: 'GET', url }, new Map())).rejects.toThrow(message)
   })
 
-  it('says where a JSON body is broken', () => {
-    expect(() => prepareRequest({ method: 'POST', url: 'http://h', body: '{\n "a": 1,\n "b": }' }, new Map())).toThrow(/line 3, column 7: a value is expected/)
+  it('says where a JSON body is broken', async () => {
+    await expect(prepareRequest({ method: 'POST', url: 'http://h', body: '{\n "a": 1,\n "b": }' }, new Map())).rejects.toThrow(/line 3, column 7: a value is expected/)
   })
 
-  it('sends a non-JSON content type as it is', () => {
-    const p = prepareRequest({ method: 'POST', url: 'http://h', headers: [{ key: 'Content-Type', value: 'text/plain', enabled: true }], body: '{oops' }, new Map())
+  it('sends a non-JSON content type as it is', async () => {
+    const p = await prepareRequest({ method: 'POST', url: 'http://h', headers: [{ key: 'Content-Type', value: 'text/plain', enabled: true }], body: '{oops' }, new Map())
     expect(p.body?.toString()).toBe('{oops')
   })
 
-  it('ignores a body on GET and rejects invalid header names', () => {
-    expect(prepareRequest({ method: 'GET', url: 'http://h', body: 'x' }, new Map()).body).toBeNull()
-    expect(() => prepareRequest({ method: 'GET', url: 'http://h', headers: [{ key: 'Bad Header', value: 'x', enabled: true }] }, new Map())).toThrow(/not a valid header name/)
+  it('ignores a body on GET and rejects invalid header names', async () => {
+    expect((await prepareRequest({ method: 'GET', url: 'http://h', body: 'x' }, new Map())).body).toBeNull()
+    await expect(prepareRequest({ method: 'GET', url: 'http://h', headers: [{ key: 'Bad Header', value: 'x', enabled: true }] }, new Map())).rejects.toThrow(/not a valid header name/)
   })
 })
 

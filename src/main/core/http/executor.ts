@@ -41,7 +41,7 @@ export interface PreparedRequest {
  * Substitute variables, validate the URL and the JSON body: every mistake here is the user's to fix, so say where.
  * Takes a spec already validated at the boundary (the router), or raw input it validates itself.
  */
-export function prepareRequest(spec: RequestSpec | RequestSpecData, variables: ReadonlyMap<string, string>): PreparedRequest {
+export async function prepareRequest(spec: RequestSpec | RequestSpecData, variables: ReadonlyMap<string, string>): Promise<PreparedRequest> {
   const parsed = isParsed(spec) ? spec : RequestSpec.parse(spec)
   const unknown = new Set<string>()
   const sub = (text: string): string => {
@@ -83,7 +83,7 @@ export function prepareRequest(spec: RequestSpec | RequestSpecData, variables: R
       headers.push(['Content-Type', contentType])
     }
     if (/json/i.test(contentType)) {
-      const problem = findJsonError(bodyText)
+      const problem = await findJsonError(bodyText)
       if (problem) {
         throw new AppError('invalid_json', `The JSON body is not valid at line ${problem.line}, column ${problem.column}: ${problem.message}. Fix it, or set a Content-Type other than JSON to send it as it is.`, problem)
       }
@@ -111,7 +111,7 @@ export class RequestExecutor {
   constructor(private readonly traffic: TrafficLog) {}
 
   async send(spec: RequestSpec | RequestSpecData, target: SendTarget, options: SendOptions): Promise<ResponseView> {
-    const prepared = prepareRequest(spec, target.variables)
+    const prepared = await prepareRequest(spec, target.variables)
     return this.sendPrepared(prepared, target, options)
   }
 

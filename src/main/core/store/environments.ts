@@ -61,7 +61,7 @@ export const PortableEnvironment = z.object({
   cloud: Cloud.default('public'),
   authorityUrl: z.string().default(''),
   tenant: z.string().default(''),
-  auth: authProfileSchema(z.string().nullable().default(null)).default({ grant: 'none' }),
+  auth: z.lazy(() => authProfileSchema(z.string().nullable().default(null))).default({ grant: 'none' }),
   variables: z
     .array(
       z.object({
