@@ -1,6 +1,6 @@
-import { appendFileSync, readFileSync, statSync } from 'node:fs'
+import { appendFileSync, promises as fsPromises, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { useTempDir } from '../../testing/tempDir'
 import { startHttpServer, type TestServer } from '../../testing/testServer'
 import { Services } from '../services'
@@ -52,6 +52,26 @@ describe('history', () => {
     expect(await reread.clear()).toBe(6)
     expect((await reread.list()).total).toBe(0)
     await expect(reread.get(one.id)).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('records without reading the file (a CLI send costs the same with 100,000 sends behind it), and a reader sees what another process appended', async () => {
+    const file = join(tempDir(), 'history.jsonl')
+    const app = new HistoryStore({ file })
+    for (let i = 0; i < 3; i++) await app.record(input(i))
+    expect((await app.list()).total).toBe(3)
+
+    const readFile = vi.spyOn(fsPromises, 'readFile')
+    try {
+      const cli = new HistoryStore({ file })
+      await cli.record(input(3, { name: 'From the CLI' }))
+      await cli.record(input(4, { name: 'Again from the CLI' }))
+      expect(readFile).not.toHaveBeenCalled()
+    } finally {
+      readFile.mockRestore()
+    }
+    // The app's index is behind the file: its next send reads it again before appending.
+    await app.record(input(5, { name: 'From the app' }))
+    expect((await app.list()).entries.map((e) => e.name)).toEqual(['From the app', 'Again from the CLI', 'From the CLI', 'Accounts 2', 'Accounts 1', 'Accounts 0'])
   })
 
   it('keeps the newest part when the file passes its cap', async () => {

@@ -91,22 +91,30 @@ export class HistoryStore {
   }
 
   private async append(input: HistoryInput): Promise<HistorySummary> {
-    const index = await this.load()
-    // Another process (the CLI) may have appended since the index was read: read it again.
-    const onDisk = await fs.stat(this.options.file).then((s) => s.size, () => 0)
-    if (onDisk !== this.size) {
-      this.index = null
-      return this.append(input)
+    // Appending needs no index: a process that only records (the CLI) never reads the file, whatever its size.
+    const index = this.index
+    if (index) {
+      // Another process (the CLI) may have appended since the index was read: read it again.
+      const onDisk = await fs.stat(this.options.file).then((s) => s.size, () => 0)
+      if (onDisk !== this.size) {
+        this.index = null
+        await this.load()
+        return this.append(input)
+      }
     }
     const entry = HistoryEntry.parse({ ...input, id: randomUUID() })
     const { summary, line } = historyLine(entry)
     const bytes = Buffer.from(line)
     await fs.appendFile(this.options.file, bytes, { mode: 0o600 })
-    const head = Buffer.byteLength(line.slice(0, line.indexOf(',"detail":')))
-    const item: Indexed = { id: summary.id, offset: this.size, length: bytes.length - 1, head, hay: line.slice(0, line.indexOf(',"detail":')).toLowerCase(), summary }
-    index.push(item)
-    this.byId.set(summary.id, item)
-    this.size += bytes.length
+    if (index) {
+      const head = Buffer.byteLength(line.slice(0, line.indexOf(',"detail":')))
+      const item: Indexed = { id: summary.id, offset: this.size, length: bytes.length - 1, head, hay: line.slice(0, line.indexOf(',"detail":')).toLowerCase(), summary }
+      index.push(item)
+      this.byId.set(summary.id, item)
+      this.size += bytes.length
+    } else {
+      this.size = await fs.stat(this.options.file).then((s) => s.size, () => bytes.length)
+    }
     if (this.size > this.cap) await this.rotate()
     this.options.onAdded?.(summary)
     return summary
@@ -120,11 +128,12 @@ export class HistoryStore {
     if (cut < 0) return
     cut += 1
     await writeFileAtomic(this.options.file, buf.subarray(cut))
-    const index = this.index ?? []
-    const kept = index.filter((i) => i.offset >= cut)
-    for (const i of index) if (i.offset < cut) this.byId.delete(i.id)
-    for (const i of kept) i.offset -= cut
-    this.index = kept
+    if (this.index) {
+      const kept = this.index.filter((i) => i.offset >= cut)
+      for (const i of this.index) if (i.offset < cut) this.byId.delete(i.id)
+      for (const i of kept) i.offset -= cut
+      this.index = kept
+    }
     this.size = buf.length - cut
   }
 
