@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findJsonError as editorJsonError } from '../../../shared/json'
+import { prng } from '../../testing/rawHttp'
 import { findJsonError } from './body'
-
-/** A small deterministic generator (mulberry32), so that a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const PIECES = ['{', '}', '[', ']', ':', ',', '"', '"a"', '"\\u00e9"', '"\\x"', '\\', '1', '-0', '1e5', '.5', '01', 'true', 'null', 'nul', ' ', '\n', '\t', '// c', '/* c */', '\u0001', '\uFEFF', 'é', "'a'", 'NaN']
 
@@ -42,7 +32,7 @@ describe('findJsonError (the executor’s check)', () => {
   })
 
   it('agrees with the body editor’s reading on 3,000 valid and damaged documents', async () => {
-    const next = random(20261206)
+    const next = prng(20261206)
     let invalid = 0
     for (let i = 0; i < 3000; i++) {
       const text = jsonish(next)
