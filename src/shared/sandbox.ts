@@ -1,52 +1,57 @@
 import { z } from 'zod'
 
-/** What a person needs to sign in to the built-in Sandbox org (demo values, shown in the app and by `orgbench sandbox`). */
-export const SandboxInfo = z.object({
-  orgUrl: z.string(),
-  webApiUrl: z.string(),
-  authority: z.string(),
-  /** The standards-only OpenID Connect authority's issuer (`<orgUrl>/oidc`): discovery at `<issuer>/.well-known/openid-configuration`. */
-  oidcAuthority: z.string(),
-  /** The sign-in pages browsers are sent to, on plain-HTTP loopback (browsers do not trust the Sandbox CA). */
-  pagesUrl: z.string(),
-  tenantId: z.string(),
-  tenantDomain: z.string(),
-  caFile: z.string(),
-  caCertificatePem: z.string(),
-  clients: z.object({
-    public: z.string(),
-    secret: z.string(),
-    certificate: z.string(),
-    implicit: z.string(),
-    spa: z.string(),
-    noApplicationUser: z.string(),
-    /** Confidential; its only secret expired (AADSTS7000222). */
-    expiredSecret: z.string(),
-    /** Public, without Dataverse's user_impersonation permission: its tokens have no such scp. */
-    noDataversePermission: z.string(),
-    /** Confidential; its only certificate expired in 2025 (expiredCertificateFile, expiredPrivateKeyFile). */
-    expiredCertificate: z.string()
-  }),
-  clientSecret: z.string(),
-  /** The secret client's secret *id*, which people paste instead of its value (AADSTS7000215). */
-  clientSecretId: z.string(),
-  expiredClientSecret: z.string(),
-  certificateFile: z.string(),
-  privateKeyFile: z.string(),
-  certificateThumbprint: z.string(),
-  expiredCertificateFile: z.string(),
-  expiredPrivateKeyFile: z.string(),
-  user: z.string(),
-  password: z.string(),
-  mfaUser: z.string(),
-  userNotInOrg: z.string(),
-  seedFile: z.string(),
-  problems: z.array(z.string()),
-  /** The tenant's orgs, the main one (orgUrl) first: each its own Web API, data and token audience. */
-  orgs: z.array(z.object({ key: z.enum(['main', 'production']), friendlyName: z.string(), uniqueName: z.string(), orgUrl: z.string(), organizationId: z.string() })),
-  /** The Sandbox's Global Discovery Service (token audience and base of `/api/discovery/v2.0/Instances`). */
-  discoveryUrl: z.string()
-})
+/**
+ * What a person needs to sign in to the built-in Sandbox org (demo values, shown in the app and by `orgbench sandbox`).
+ * Built on first use: every process loads this module for the name below; few ask for the Sandbox's details.
+ */
+export const SandboxInfo = z.lazy(() =>
+  z.object({
+    orgUrl: z.string(),
+    webApiUrl: z.string(),
+    authority: z.string(),
+    /** The standards-only OpenID Connect authority's issuer (`<orgUrl>/oidc`): discovery at `<issuer>/.well-known/openid-configuration`. */
+    oidcAuthority: z.string(),
+    /** The sign-in pages browsers are sent to, on plain-HTTP loopback (browsers do not trust the Sandbox CA). */
+    pagesUrl: z.string(),
+    tenantId: z.string(),
+    tenantDomain: z.string(),
+    caFile: z.string(),
+    caCertificatePem: z.string(),
+    clients: z.object({
+      public: z.string(),
+      secret: z.string(),
+      certificate: z.string(),
+      implicit: z.string(),
+      spa: z.string(),
+      noApplicationUser: z.string(),
+      /** Confidential; its only secret expired (AADSTS7000222). */
+      expiredSecret: z.string(),
+      /** Public, without Dataverse's user_impersonation permission: its tokens have no such scp. */
+      noDataversePermission: z.string(),
+      /** Confidential; its only certificate expired in 2025 (expiredCertificateFile, expiredPrivateKeyFile). */
+      expiredCertificate: z.string()
+    }),
+    clientSecret: z.string(),
+    /** The secret client's secret *id*, which people paste instead of its value (AADSTS7000215). */
+    clientSecretId: z.string(),
+    expiredClientSecret: z.string(),
+    certificateFile: z.string(),
+    privateKeyFile: z.string(),
+    certificateThumbprint: z.string(),
+    expiredCertificateFile: z.string(),
+    expiredPrivateKeyFile: z.string(),
+    user: z.string(),
+    password: z.string(),
+    mfaUser: z.string(),
+    userNotInOrg: z.string(),
+    seedFile: z.string(),
+    problems: z.array(z.string()),
+    /** The tenant's orgs, the main one (orgUrl) first: each its own Web API, data and token audience. */
+    orgs: z.array(z.object({ key: z.enum(['main', 'production']), friendlyName: z.string(), uniqueName: z.string(), orgUrl: z.string(), organizationId: z.string() })),
+    /** The Sandbox's Global Discovery Service (token audience and base of `/api/discovery/v2.0/Instances`). */
+    discoveryUrl: z.string()
+  })
+)
 export type SandboxInfo = z.infer<typeof SandboxInfo>
 
 export const SANDBOX_ENVIRONMENT_NAME = 'Sandbox'
