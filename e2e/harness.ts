@@ -183,3 +183,22 @@ export async function withAppProfile({ app, info }: SandboxFixture, options: { s
   if (options.signIn !== false) await app.services.auth.signIn(env.id)
   return env.id
 }
+
+/**
+ * The page in this colour scheme. The app's default theme ('system') follows it, so a test switches themes with no
+ * click (nothing focused, hovered or closed): a test that sets the theme in Settings cannot use this.
+ */
+export async function useTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme })
+  if (theme === 'dark') await expect(page.locator('html')).toHaveClass(/\btheme-dark\b/)
+  else await expect(page.locator('html')).not.toHaveClass(/\btheme-dark\b/)
+}
+
+/** Screenshots of what is on screen now, `<name>-light` and then `<name>-dark`; the page is left light, as it starts. */
+export async function screenshotBothThemes(app: AppFixture, name: string): Promise<void> {
+  await useTheme(app.page, 'light')
+  await app.screenshot(`${name}-light`)
+  await useTheme(app.page, 'dark')
+  await app.screenshot(`${name}-dark`)
+  await useTheme(app.page, 'light')
+}
