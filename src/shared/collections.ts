@@ -170,19 +170,21 @@ export const HistoryEntry = HistorySummary.extend({
 })
 export type HistoryEntry = z.infer<typeof HistoryEntry>
 
-/** An open tab as it is kept across restarts: its draft (what is in the editor), and the file it came from. */
-export const TabDraft = z.object({
-  id: z.string().min(1).max(100),
-  request: SavedRequest,
-  /** The collection file the tab was opened from or saved to, and the hash it was read with (for the conflict check). */
-  source: z.object({ dir: CollectionDir, path: ItemPath, baseHash: z.string().max(100).nullable() }).nullable().default(null),
-  /** The draft differs from its file (or was never saved). */
-  modified: z.boolean().default(false),
-  environmentId: z.string().max(100).nullable().default(null)
-})
+/** An open tab as it is kept across restarts: its draft (what is in the editor), and the file it came from. Built on first use. */
+export const TabDraft = z.lazy(() =>
+  z.object({
+    id: z.string().min(1).max(100),
+    request: SavedRequest,
+    /** The collection file the tab was opened from or saved to, and the hash it was read with (for the conflict check). */
+    source: z.object({ dir: CollectionDir, path: ItemPath, baseHash: z.string().max(100).nullable() }).nullable().default(null),
+    /** The draft differs from its file (or was never saved). */
+    modified: z.boolean().default(false),
+    environmentId: z.string().max(100).nullable().default(null)
+  })
+)
 export type TabDraft = z.input<typeof TabDraft>
 
 /** The open tabs in their order and the active one. */
-export const TabsState = z.object({ tabs: z.array(TabDraft).max(200), activeId: z.string().max(100).nullable().default(null) })
+export const TabsState = z.lazy(() => z.object({ tabs: z.array(TabDraft).max(200), activeId: z.string().max(100).nullable().default(null) }))
 export type TabsState = z.input<typeof TabsState>
 export type TabsStateData = z.output<typeof TabsState>

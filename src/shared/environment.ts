@@ -156,38 +156,40 @@ export const PemCertificates = z
     message: 'Paste one or more PEM certificates (-----BEGIN CERTIFICATE----- …).'
   })
 
-/** What the renderer edits and sends back. */
-export const EnvironmentInput = z
-  .object({
-    name: z.string().trim().min(1, 'Give the environment a name.').max(80),
-    orgUrl: OrgUrl,
-    cloud: Cloud.default('public'),
-    authorityUrl: z.string().trim().max(2048).default(''),
-    tenant: z.string().trim().max(253).default(''),
-    auth: AuthProfile.default({ grant: 'none' }),
-    variables: z.array(Variable).max(500).default([]),
-    caCertificatePem: PemCertificates.default(''),
-    color: EnvColor.default('slate'),
-    label: z.string().trim().max(12).default(''),
-    /** The customer or project the environment belongs to ("Contoso"): the sidebar groups by it. */
-    group: z.string().trim().max(80).default(''),
-    /** The Global Discovery Service to list orgs with; empty: the cloud's own (a custom authority names its own). */
-    discoveryUrl: z.string().trim().max(2048).default('')
-  })
-  .superRefine((env, ctx) => {
-    const seen = new Set<string>()
-    env.variables.forEach((v, i) => {
-      if (seen.has(v.key)) ctx.addIssue({ code: 'custom', path: ['variables', i, 'key'], message: `"${v.key}" is defined twice.` })
-      seen.add(v.key)
+/** What the renderer edits and sends back. Built on first use (z.lazy), like the profiles above. */
+export const EnvironmentInput = z.lazy(() =>
+  z
+    .object({
+      name: z.string().trim().min(1, 'Give the environment a name.').max(80),
+      orgUrl: OrgUrl,
+      cloud: Cloud.default('public'),
+      authorityUrl: z.string().trim().max(2048).default(''),
+      tenant: z.string().trim().max(253).default(''),
+      auth: AuthProfile.default({ grant: 'none' }),
+      variables: z.array(Variable).max(500).default([]),
+      caCertificatePem: PemCertificates.default(''),
+      color: EnvColor.default('slate'),
+      label: z.string().trim().max(12).default(''),
+      /** The customer or project the environment belongs to ("Contoso"): the sidebar groups by it. */
+      group: z.string().trim().max(80).default(''),
+      /** The Global Discovery Service to list orgs with; empty: the cloud's own (a custom authority names its own). */
+      discoveryUrl: z.string().trim().max(2048).default('')
     })
-    if (env.cloud === 'custom') {
-      const r = normalizeAuthority(env.authorityUrl)
-      if (!r.ok) ctx.addIssue({ code: 'custom', path: ['authorityUrl'], message: r.message })
-    }
-    if (env.discoveryUrl && !isHttpsUrl(env.discoveryUrl)) {
-      ctx.addIssue({ code: 'custom', path: ['discoveryUrl'], message: 'The discovery URL is an https address, for example https://globaldisco.crm.dynamics.com' })
-    }
-  })
+    .superRefine((env, ctx) => {
+      const seen = new Set<string>()
+      env.variables.forEach((v, i) => {
+        if (seen.has(v.key)) ctx.addIssue({ code: 'custom', path: ['variables', i, 'key'], message: `"${v.key}" is defined twice.` })
+        seen.add(v.key)
+      })
+      if (env.cloud === 'custom') {
+        const r = normalizeAuthority(env.authorityUrl)
+        if (!r.ok) ctx.addIssue({ code: 'custom', path: ['authorityUrl'], message: r.message })
+      }
+      if (env.discoveryUrl && !isHttpsUrl(env.discoveryUrl)) {
+        ctx.addIssue({ code: 'custom', path: ['discoveryUrl'], message: 'The discovery URL is an https address, for example https://globaldisco.crm.dynamics.com' })
+      }
+    })
+)
 export type EnvironmentInput = z.input<typeof EnvironmentInput>
 
 function isHttpsUrl(text: string): boolean {
@@ -206,24 +208,26 @@ export function normalizeAuthority(input: string): { ok: true; url: string } | {
   return { ok: true, url: url.href.replace(/\/+$/, '') }
 }
 
-/** An environment as the renderer sees it: secrets replaced by `isSet` flags. */
-export const EnvironmentView = z.object({
-  id: z.string(),
-  name: z.string(),
-  orgUrl: z.string(),
-  cloud: Cloud,
-  authorityUrl: z.string(),
-  tenant: z.string(),
-  auth: AuthProfile,
-  variables: z.array(Variable),
-  caCertificatePem: z.string(),
-  color: EnvColor,
-  label: z.string(),
-  group: z.string(),
-  discoveryUrl: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string()
-})
+/** An environment as the renderer sees it: secrets replaced by `isSet` flags. Built on first use. */
+export const EnvironmentView = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    orgUrl: z.string(),
+    cloud: Cloud,
+    authorityUrl: z.string(),
+    tenant: z.string(),
+    auth: AuthProfile,
+    variables: z.array(Variable),
+    caCertificatePem: z.string(),
+    color: EnvColor,
+    label: z.string(),
+    group: z.string(),
+    discoveryUrl: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string()
+  })
+)
 export type EnvironmentView = z.infer<typeof EnvironmentView>
 
 export const StoreProblem = z.object({

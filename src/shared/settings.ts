@@ -42,6 +42,9 @@ export const Settings = z.object({
 })
 export type Settings = z.infer<typeof Settings>
 
-/** Only the fields given change. (Zod 4 would fill defaults into a `.partial()` of Settings, resetting the rest.) */
-export const SettingsPatch = z.object(fields).partial().strict()
+/**
+ * Only the fields given change. (Zod 4 would fill defaults into a `.partial()` of Settings, resetting the rest.)
+ * Built on first use: reading the settings, which every command does, needs only Settings.
+ */
+export const SettingsPatch = z.lazy(() => z.object(fields).partial().strict())
 export type SettingsPatch = z.infer<typeof SettingsPatch>

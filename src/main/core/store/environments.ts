@@ -52,32 +52,34 @@ export const StoredEnvironment = z.object({
 })
 export type StoredEnvironment = z.infer<typeof StoredEnvironment>
 
-/** The portable format of `orgbench env export` / `import`: secrets in plain text, or null when left out. */
-export const PortableEnvironment = z.object({
-  orgbench: z.literal('environment'),
-  schemaVersion: z.literal(ENVIRONMENT_SCHEMA_VERSION),
-  name: z.string(),
-  orgUrl: z.string(),
-  cloud: Cloud.default('public'),
-  authorityUrl: z.string().default(''),
-  tenant: z.string().default(''),
-  auth: z.lazy(() => authProfileSchema(z.string().nullable().default(null))).default({ grant: 'none' }),
-  variables: z
-    .array(
-      z.object({
-        key: z.string(),
-        value: z.string().nullable().default(''),
-        secret: z.boolean().default(false),
-        enabled: z.boolean().default(true)
-      })
-    )
-    .default([]),
-  caCertificatePem: z.string().default(''),
-  color: EnvColor.default('slate'),
-  label: z.string().default(''),
-  group: z.string().default(''),
-  discoveryUrl: z.string().default('')
-})
+/** The portable format of `orgbench env export` / `import`: secrets in plain text, or null when left out. Built on first use. */
+export const PortableEnvironment = z.lazy(() =>
+  z.object({
+    orgbench: z.literal('environment'),
+    schemaVersion: z.literal(ENVIRONMENT_SCHEMA_VERSION),
+    name: z.string(),
+    orgUrl: z.string(),
+    cloud: Cloud.default('public'),
+    authorityUrl: z.string().default(''),
+    tenant: z.string().default(''),
+    auth: z.lazy(() => authProfileSchema(z.string().nullable().default(null))).default({ grant: 'none' }),
+    variables: z
+      .array(
+        z.object({
+          key: z.string(),
+          value: z.string().nullable().default(''),
+          secret: z.boolean().default(false),
+          enabled: z.boolean().default(true)
+        })
+      )
+      .default([]),
+    caCertificatePem: z.string().default(''),
+    color: EnvColor.default('slate'),
+    label: z.string().default(''),
+    group: z.string().default(''),
+    discoveryUrl: z.string().default('')
+  })
+)
 export type PortableEnvironment = z.infer<typeof PortableEnvironment>
 
 type Listener = () => void
