@@ -167,14 +167,15 @@ test('the environment editor shows whole GUIDs and placeholders, and keeps the c
 
 test('a toast never covers the drawer footer', async ({ app }) => {
   const { page } = app
-  await seedEnvironment(app, { name: 'Dev', orgUrl: 'https://dev.crm.dynamics.com' })
+  // Nothing listens on port 9 of this machine: the tenant lookup fails at once.
+  await seedEnvironment(app, { name: 'Dev', orgUrl: 'https://127.0.0.1:9' })
   await app.open()
-  await page.getByTestId('env-actions-Dev').click()
-  await page.getByText('Duplicate', { exact: true }).click()
-  const toast = page.locator('.n-message').filter({ hasText: 'Created "Dev (copy)"' })
-  await expect(toast).toBeVisible()
-  await page.getByTestId('env-item-Dev (copy)').dblclick()
+  await page.getByTestId('env-item-Dev').dblclick()
   await expect(page.getByTestId('env-save')).toBeVisible()
+  // A toast raised while the drawer is open (the org cannot be reached: its failure is the toast), measured at
+  // once: a toast raised before the drawer opened may be gone by then on a busy machine.
+  await page.getByTestId('discover-tenant').click()
+  const toast = page.locator('.n-message').first()
   await expect(toast).toBeVisible()
   const a = (await toast.boundingBox())!
   const b = (await page.getByTestId('env-save').boundingBox())!
