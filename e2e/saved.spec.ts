@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, withAppProfile, type AppFixture } from './harness'
+import { expect, screenshotBothThemes, test, withAppProfile, type AppFixture } from './harness'
 
 async function setUrl(app: AppFixture, url: string): Promise<void> {
   await app.page.getByTestId('url').click()
@@ -106,54 +106,51 @@ test('save a request into a new collection; the tab follows its file, shows a co
   }
 })
 
-for (const theme of ['light', 'dark'] as const) {
-  test(`the collections sidebar (${theme}): folders, search, rename, delete with undo, a request opened from the tree`, async ({ sandboxApp }) => {
-    const { app } = sandboxApp
-    const { page } = app
-    await app.router.invoke('settings.update', { theme })
-    const dir = mkdtempSync(join(tmpdir(), 'orgbench-e2e-tree-'))
-    try {
-      await app.router.invoke('collection.create', { dir, name: 'Contoso CRM — integration requests for the sales team' })
-      await app.router.invoke('collection.newFolder', { dir, name: 'Accounts' })
-      await app.router.invoke('collection.add', { dir, folder: 'Accounts', request: { name: 'List accounts', method: 'GET', url: '{{webApiUrl}}/accounts?$select=name' } })
-      await app.router.invoke('collection.add', { dir, folder: 'Accounts', request: { name: 'Create an account with a very long name that does not fit', method: 'POST', url: '{{webApiUrl}}/accounts', body: '{"name":"Contoso"}' } })
-      await app.router.invoke('collection.add', { dir, request: { name: 'Who am I', method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })
-      await app.router.invoke('collection.add', { dir, request: { name: 'Delete a contact', method: 'DELETE', url: '{{webApiUrl}}/contacts({{contactId}})' } })
-      await app.open()
-      await page.getByTestId('side-collections').click()
-      await page.getByTestId('tree-folder-Accounts').click()
-      await expect(page.getByTestId('tree-request-List accounts')).toBeVisible()
-      await app.screenshot(`collections-tree-${theme}`)
+test('the collections sidebar: folders, search, rename, delete with undo, a request opened from the tree', async ({ sandboxApp }) => {
+  const { app } = sandboxApp
+  const { page } = app
+  const dir = mkdtempSync(join(tmpdir(), 'orgbench-e2e-tree-'))
+  try {
+    await app.router.invoke('collection.create', { dir, name: 'Contoso CRM — integration requests for the sales team' })
+    await app.router.invoke('collection.newFolder', { dir, name: 'Accounts' })
+    await app.router.invoke('collection.add', { dir, folder: 'Accounts', request: { name: 'List accounts', method: 'GET', url: '{{webApiUrl}}/accounts?$select=name' } })
+    await app.router.invoke('collection.add', { dir, folder: 'Accounts', request: { name: 'Create an account with a very long name that does not fit', method: 'POST', url: '{{webApiUrl}}/accounts', body: '{"name":"Contoso"}' } })
+    await app.router.invoke('collection.add', { dir, request: { name: 'Who am I', method: 'GET', url: '{{webApiUrl}}/WhoAmI' } })
+    await app.router.invoke('collection.add', { dir, request: { name: 'Delete a contact', method: 'DELETE', url: '{{webApiUrl}}/contacts({{contactId}})' } })
+    await app.open()
+    await page.getByTestId('side-collections').click()
+    await page.getByTestId('tree-folder-Accounts').click()
+    await expect(page.getByTestId('tree-request-List accounts')).toBeVisible()
+    await screenshotBothThemes(app, 'collections-tree')
 
-      await page.getByTestId('collections-search').locator('input').fill('whoami')
-      await expect(page.getByTestId('tree-request-Who am I')).toBeVisible()
-      await expect(page.getByTestId('tree-request-List accounts')).toBeHidden()
-      await page.getByTestId('collections-search').locator('input').fill('')
+    await page.getByTestId('collections-search').locator('input').fill('whoami')
+    await expect(page.getByTestId('tree-request-Who am I')).toBeVisible()
+    await expect(page.getByTestId('tree-request-List accounts')).toBeHidden()
+    await page.getByTestId('collections-search').locator('input').fill('')
 
-      await page.getByTestId('tree-request-List accounts').click()
-      await expect(page.getByTestId('tab-List accounts')).toBeVisible()
-      await expect(page.getByTestId('url')).toContainText('/accounts?$select=name')
+    await page.getByTestId('tree-request-List accounts').click()
+    await expect(page.getByTestId('tab-List accounts')).toBeVisible()
+    await expect(page.getByTestId('url')).toContainText('/accounts?$select=name')
 
-      await page.getByTestId('tree-request-Who am I').click({ button: 'right' })
-      await page.getByText('Rename…', { exact: true }).click()
-      await page.getByTestId('prompt-input').locator('input').fill('WhoAmI check')
-      await page.getByTestId('prompt-ok').click()
-      await expect(page.getByTestId('tree-request-WhoAmI check')).toBeVisible()
+    await page.getByTestId('tree-request-Who am I').click({ button: 'right' })
+    await page.getByText('Rename…', { exact: true }).click()
+    await page.getByTestId('prompt-input').locator('input').fill('WhoAmI check')
+    await page.getByTestId('prompt-ok').click()
+    await expect(page.getByTestId('tree-request-WhoAmI check')).toBeVisible()
 
-      await page.getByTestId('tree-request-Delete a contact').click({ button: 'right' })
-      await page.getByText('Delete', { exact: true }).click()
-      await expect(page.getByTestId('tree-request-Delete a contact')).toBeHidden()
-      await expect(page.getByTestId('undo-delete')).toBeVisible()
-      await app.screenshot(`collections-undo-${theme}`)
-      await page.getByTestId('undo-delete-button').click()
-      await expect(page.getByTestId('tree-request-Delete a contact')).toBeVisible()
+    await page.getByTestId('tree-request-Delete a contact').click({ button: 'right' })
+    await page.getByText('Delete', { exact: true }).click()
+    await expect(page.getByTestId('tree-request-Delete a contact')).toBeHidden()
+    await expect(page.getByTestId('undo-delete')).toBeVisible()
+    await screenshotBothThemes(app, 'collections-undo')
+    await page.getByTestId('undo-delete-button').click()
+    await expect(page.getByTestId('tree-request-Delete a contact')).toBeVisible()
 
-      // Dragged into a folder: the file moves there.
-      await page.getByTestId('tree-request-Delete a contact').dragTo(page.getByTestId('tree-folder-Accounts'))
-      await expect.poll(() => existsSync(join(dir, 'Accounts', 'Delete a contact.request.yaml'))).toBe(true)
-      await expect(page.getByTestId('tree-request-Delete a contact')).toBeVisible()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-}
+    // Dragged into a folder: the file moves there.
+    await page.getByTestId('tree-request-Delete a contact').dragTo(page.getByTestId('tree-folder-Accounts'))
+    await expect.poll(() => existsSync(join(dir, 'Accounts', 'Delete a contact.request.yaml'))).toBe(true)
+    await expect(page.getByTestId('tree-request-Delete a contact')).toBeVisible()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
