@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, test, withAppProfile } from './harness'
+import { expect, screenshotBothThemes, test, withAppProfile } from './harness'
 
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -177,26 +177,23 @@ test('page size and formatted values merge into one Prefer header; top and count
   await expect(body).toContainText('"@odata.nextLink"')
 })
 
-for (const theme of ['light', 'dark'] as const) {
-  test(`screenshots of the panel: empty until the schema is loaded, then filled (${theme})`, async ({ sandboxApp }) => {
-    const { app } = sandboxApp
-    const { page } = app
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await page.getByTestId('query-toggle').click()
-    const panel = page.getByTestId('query-builder')
-    // Not signed in: the app does not download the schema by itself, and the panel says why in words.
-    await expect(panel.getByTestId('qb-schema-error')).toContainText("Sign-in needed. Sign in to load the org's schema")
-    await app.screenshot(`query-builder-empty-${theme}`)
+test('screenshots of the panel: empty until the schema is loaded, then filled', async ({ sandboxApp }) => {
+  const { app } = sandboxApp
+  const { page } = app
+  await app.open()
+  await page.getByTestId('query-toggle').click()
+  const panel = page.getByTestId('query-builder')
+  // Not signed in: the app does not download the schema by itself, and the panel says why in words.
+  await expect(panel.getByTestId('qb-schema-error')).toContainText("Sign-in needed. Sign in to load the org's schema")
+  await screenshotBothThemes(app, 'query-builder-empty')
 
-    // The button is the person asking: with a grant that needs no one (client credentials), it signs in and loads.
-    await withAppProfile(sandboxApp, { signIn: false })
-    await panel.getByTestId('qb-load-schema').click()
-    await expect(panel.getByTestId('qb-table')).toBeVisible()
-    await typeUrl(page, "{{webApiUrl}}/accounts?$select=name,revenue,_primarycontactid_value,address1_city,websiteurl&$filter=revenue gt 1000000 and (Microsoft.Dynamics.CRM.LastXDays(PropertyName='createdon',PropertyValue=30) or primarycontactid/fullname eq 'A very long contact name that does not fit in one line of the panel, Ltd.') and Microsoft.Dynamics.CRM.In(PropertyName='industrycode',PropertyValues=[\"1\",\"2\",\"3\"]) and tolower(name) eq 'x'&$expand=contact_customer_accounts($select=fullname,emailaddress1;$filter=statecode eq 0;$orderby=fullname desc;$top=3)&$orderby=revenue desc,name&$top=50")
-    await expect(panel.getByTestId('qb-unsupported')).toBeVisible()
-    await app.screenshot(`query-builder-filled-${theme}`)
-    await panel.getByTestId('qb-expand-contact_customer_accounts').scrollIntoViewIfNeeded()
-    await app.screenshot(`query-builder-filled-expand-${theme}`)
-  })
-}
+  // The button is the person asking: with a grant that needs no one (client credentials), it signs in and loads.
+  await withAppProfile(sandboxApp, { signIn: false })
+  await panel.getByTestId('qb-load-schema').click()
+  await expect(panel.getByTestId('qb-table')).toBeVisible()
+  await typeUrl(page, "{{webApiUrl}}/accounts?$select=name,revenue,_primarycontactid_value,address1_city,websiteurl&$filter=revenue gt 1000000 and (Microsoft.Dynamics.CRM.LastXDays(PropertyName='createdon',PropertyValue=30) or primarycontactid/fullname eq 'A very long contact name that does not fit in one line of the panel, Ltd.') and Microsoft.Dynamics.CRM.In(PropertyName='industrycode',PropertyValues=[\"1\",\"2\",\"3\"]) and tolower(name) eq 'x'&$expand=contact_customer_accounts($select=fullname,emailaddress1;$filter=statecode eq 0;$orderby=fullname desc;$top=3)&$orderby=revenue desc,name&$top=50")
+  await expect(panel.getByTestId('qb-unsupported')).toBeVisible()
+  await screenshotBothThemes(app, 'query-builder-filled')
+  await panel.getByTestId('qb-expand-contact_customer_accounts').scrollIntoViewIfNeeded()
+  await screenshotBothThemes(app, 'query-builder-filled-expand')
+})
