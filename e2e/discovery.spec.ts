@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test'
 import type { EnvironmentInput } from '../src/shared/environment'
 import { readFileSync } from 'node:fs'
-import { expect, test, type SandboxFixture } from './harness'
+import { expect, screenshotBothThemes, test, type SandboxFixture } from './harness'
 
 test.describe.configure({ timeout: 90_000 })
 
@@ -35,20 +35,17 @@ test('discover the Sandbox tenant\'s orgs and create an environment for the prod
   const { page } = app
   const production = info.orgs.find((o) => o.key === 'production')!
   await setProfile(sandboxApp, { grant: 'password', clientId: info.clients.public, username: info.user, password: { isSet: true, value: info.password } })
-  for (const theme of ['light', 'dark'] as const) {
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await palette(page, 'Discover orgs')
-    const dialog = page.getByTestId('discovery-dialog')
-    await expect(dialog).toContainText(`2 orgs for ${info.user}`)
-    await expect(dialog).toContainText(info.discoveryUrl)
-    // The main org is the Sandbox environment's: marked, not offered again.
-    await expect(page.getByTestId(`discovered-${info.orgs[0]!.uniqueName}`)).toContainText('in “Sandbox”')
-    await expect(page.getByTestId(`discovered-${production.uniqueName}`)).toContainText(production.friendlyName)
-    await expect(page.getByTestId(`discovered-${production.uniqueName}`)).toContainText('EUR')
-    await expect(page.getByTestId('discovery-create')).toHaveText('Create 1 environment')
-    await app.screenshot(`discovery-${theme}`)
-  }
+  await app.open()
+  await palette(page, 'Discover orgs')
+  const dialog = page.getByTestId('discovery-dialog')
+  await expect(dialog).toContainText(`2 orgs for ${info.user}`)
+  await expect(dialog).toContainText(info.discoveryUrl)
+  // The main org is the Sandbox environment's: marked, not offered again.
+  await expect(page.getByTestId(`discovered-${info.orgs[0]!.uniqueName}`)).toContainText('in “Sandbox”')
+  await expect(page.getByTestId(`discovered-${production.uniqueName}`)).toContainText(production.friendlyName)
+  await expect(page.getByTestId(`discovered-${production.uniqueName}`)).toContainText('EUR')
+  await expect(page.getByTestId('discovery-create')).toHaveText('Create 1 environment')
+  await screenshotBothThemes(app, 'discovery')
   await page.getByTestId('discovery-group').locator('input').fill('Sandbox tenant')
   await page.getByTestId('discovery-create').click()
   await expect(page.getByTestId('discovery-created')).toContainText(production.friendlyName)
@@ -118,30 +115,24 @@ test('the auth doctor: the failed check and its fix for each failing Sandbox cli
     await expect(failed.getByTestId('doctor-fix'), c.name).toContainText(c.says)
     await expect(page.getByTestId('doctor-verdict'), c.name).toContainText('failed')
   }
-  // Screenshots: a failure (no application user) in both themes; the theme is read when the app opens.
+  // Screenshots: a failure (no application user), in both themes.
   await setProfile(sandboxApp, secret(info.clients.noApplicationUser, 'sandbox-secret-~no-app-user'))
-  for (const theme of ['light', 'dark'] as const) {
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await palette(page, 'Run the auth doctor')
-    await expect(page.getByTestId('doctor-check-whoami')).toHaveAttribute('data-status', 'failed')
-    await expect(page.getByTestId('doctor-check-whoami')).toBeInViewport()
-    await app.screenshot(`doctor-${theme}`)
-  }
+  await app.open()
+  await palette(page, 'Run the auth doctor')
+  await expect(page.getByTestId('doctor-check-whoami')).toHaveAttribute('data-status', 'failed')
+  await expect(page.getByTestId('doctor-check-whoami')).toBeInViewport()
+  await screenshotBothThemes(app, 'doctor')
 })
 
 test('Discover orgs with an app-only profile says why it cannot, and offers the doctor', async ({ sandboxApp }) => {
   const { app, info } = sandboxApp
   const { page } = app
   await setProfile(sandboxApp, { grant: 'client_credentials', clientId: info.clients.secret, credential: 'secret', clientSecret: { isSet: true, value: info.clientSecret } })
-  for (const theme of ['light', 'dark'] as const) {
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await palette(page, 'Discover orgs')
-    await expect(page.getByTestId('discovery-error')).toContainText('Global Discovery lists the orgs of a user')
-    await expect(page.getByTestId('discovery-create')).toHaveCount(0)
-    await app.screenshot(`discovery-error-${theme}`)
-  }
+  await app.open()
+  await palette(page, 'Discover orgs')
+  await expect(page.getByTestId('discovery-error')).toContainText('Global Discovery lists the orgs of a user')
+  await expect(page.getByTestId('discovery-create')).toHaveCount(0)
+  await screenshotBothThemes(app, 'discovery-error')
   await page.getByTestId('discovery-error').getByText('Run the auth doctor').click()
   await expect(page.getByTestId('doctor-verdict')).toHaveText('Every check passed')
 })

@@ -4,7 +4,7 @@
  * and the switcher, light and dark, under test-results/screenshots/ (look at them: long names must not overflow).
  */
 import type { Locator, Page } from '@playwright/test'
-import { expect, seedEnvironment, test, type AppFixture } from './harness'
+import { expect, screenshotBothThemes, seedEnvironment, test, type AppFixture } from './harness'
 
 const STAGES = [
   { stage: 'dev', color: 'green' },
@@ -167,37 +167,33 @@ test('200 environments: grouped by customer, searched, sorted, and switched with
   await expect(page.getByTestId('env-stripe')).toBeVisible()
 })
 
-for (const theme of ['light', 'dark'] as const) {
-  test(`200 environments: the sidebar and the switcher with long names (${theme})`, async ({ app }) => {
-    const { page } = app
-    await seed200(app)
-    const long = (await app.router.invoke('env.list', {})).environments.find((e) => e.name === LONG_NAME)!
-    await app.router.invoke('env.setActive', { id: long.id })
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await expect(page.locator('html')).toHaveClass(theme === 'dark' ? /theme-dark/ : /^(?!.*theme-dark)/)
+test('200 environments: the sidebar and the switcher with long names', async ({ app }) => {
+  const { page } = app
+  await seed200(app)
+  const long = (await app.router.invoke('env.list', {})).environments.find((e) => e.name === LONG_NAME)!
+  await app.router.invoke('env.setActive', { id: long.id })
+  await app.open()
 
-    // The active one is scrolled into view at start; the long names are cut with an ellipsis and whole in their title.
-    const row = page.getByTestId(`env-item-${LONG_NAME}`)
-    await expect(row).toBeInViewport()
-    await expect(row).toHaveAttribute('title', new RegExp(`^${LONG_NAME} \\(PROD\\)`))
-    const cut = await row.locator('.name-text').evaluate((el) => el.scrollWidth > el.clientWidth)
-    expect(cut, 'the long name is ellipsised').toBe(true)
-    await expectNoOverflow(page)
-    await app.screenshot(`environments-200-sidebar-${theme}`)
+  // The active one is scrolled into view at start; the long names are cut with an ellipsis and whole in their title.
+  const row = page.getByTestId(`env-item-${LONG_NAME}`)
+  await expect(row).toBeInViewport()
+  await expect(row).toHaveAttribute('title', new RegExp(`^${LONG_NAME} \\(PROD\\)`))
+  const cut = await row.locator('.name-text').evaluate((el) => el.scrollWidth > el.clientWidth)
+  expect(cut, 'the long name is ellipsised').toBe(true)
+  await expectNoOverflow(page)
+  await screenshotBothThemes(app, 'environments-200-sidebar')
 
-    await search(page, 'prod')
-    await expect(page.getByTestId('env-search-count')).toHaveText('50 of 200')
-    await expectNoOverflow(page)
+  await search(page, 'prod')
+  await expect(page.getByTestId('env-search-count')).toHaveText('50 of 200')
+  await expectNoOverflow(page)
 
-    await page.keyboard.press('ControlOrMeta+e')
-    await page.keyboard.type('north')
-    await expect(page.getByTestId(`env-switcher-item-${LONG_NAME}`)).toBeVisible()
-    const inDialog = await page.getByTestId('env-switcher').evaluate((dialog) => {
-      const box = dialog.getBoundingClientRect()
-      return [...dialog.querySelectorAll('[role="option"] *')].filter((el) => el.getBoundingClientRect().right > box.right + 0.5).length
-    })
-    expect(inDialog, 'nothing in the switcher overflows it').toBe(0)
-    await app.screenshot(`environments-200-switcher-${theme}`)
+  await page.keyboard.press('ControlOrMeta+e')
+  await page.keyboard.type('north')
+  await expect(page.getByTestId(`env-switcher-item-${LONG_NAME}`)).toBeVisible()
+  const inDialog = await page.getByTestId('env-switcher').evaluate((dialog) => {
+    const box = dialog.getBoundingClientRect()
+    return [...dialog.querySelectorAll('[role="option"] *')].filter((el) => el.getBoundingClientRect().right > box.right + 0.5).length
   })
-}
+  expect(inDialog, 'nothing in the switcher overflows it').toBe(0)
+  await screenshotBothThemes(app, 'environments-200-switcher')
+})
