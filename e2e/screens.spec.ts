@@ -1,12 +1,13 @@
 /**
  * Screenshots of every main screen, light and dark, under test-results/screenshots/ (look at them).
  * `npm run screenshots` also refreshes docs/main-window.png for the README.
- * Each themed run first reads the theme back from the page: a dark screenshot of a light app proves nothing.
+ * Each flow runs once and takes both themes' screenshots of each state; each test first reads both themes back from the
+ * painted colours (a dark screenshot of a light app proves nothing).
  */
 import { copyFileSync, mkdirSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { startHttpServer } from '../src/main/testing/testServer'
-import { expect, seedEnvironment, test, type AppFixture, type SandboxFixture } from './harness'
+import { expect, screenshotBothThemes, seedEnvironment, test, useTheme, type AppFixture, type SandboxFixture } from './harness'
 
 type Theme = 'light' | 'dark'
 
@@ -121,6 +122,15 @@ async function expectTheme(page: Page, theme: Theme): Promise<void> {
   }
 }
 
+/** The request screen read back in dark and then in light (the page is left light, as the screenshots start). */
+async function expectBothThemes(page: Page): Promise<void> {
+  for (const theme of ['dark', 'light'] as const) {
+    await useTheme(page, theme)
+    // Controls fade to their new colours (a CSS transition): read them once it has ended.
+    await expect(() => expectTheme(page, theme)).toPass({ timeout: 5000 })
+  }
+}
+
 test('the theme toggle changes the colours the page shows', async ({ app }) => {
   const { page } = app
   await app.router.invoke('settings.update', { theme: 'light' })
@@ -144,115 +154,110 @@ function lineCount(page: Page, testId: string): Promise<number> {
   })
 }
 
-for (const theme of ['light', 'dark'] as const) {
-  test(`signed in to the Sandbox, with the token inspector and a sign-in's traffic (${theme})`, async ({ sandboxApp }) => {
-    const { app } = sandboxApp
-    const { page } = app
-    await signedIn(sandboxApp)
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await expectTheme(page, theme)
-    await setUrl(page, '{{webApiUrl}}/accounts?$select=name,revenue,industrycode&$top=5&$expand=primarycontactid($select=fullname)')
-    await page.locator('.sections').getByText('Headers').click()
-    await page.getByTestId('headers').getByRole('checkbox', { name: 'Send Prefer' }).click()
-    await page.getByTestId('send').click()
-    await expect(page.getByTestId('response-status')).toHaveText(/200/)
-    await expect(page.getByTestId('signed-in')).toBeVisible()
-    await app.screenshot(`sandbox-signed-in-${theme}`)
-    if (theme === 'light' && process.env.ORGBENCH_UPDATE_DOCS === '1') {
-      mkdirSync('docs', { recursive: true })
-      copyFileSync('test-results/screenshots/sandbox-signed-in-light.png', 'docs/main-window.png')
-    }
-    await page.getByTestId('signed-in').click()
-    await expect(page.getByTestId('token-claims')).toContainText('idtyp')
-    // URLs and dates read whole: each of these values on one line.
-    for (const claim of ['aud', 'iss', 'iat', 'exp', 'appid', 'tid']) expect(await lineCount(page, `claim-${claim}`), claim).toBe(1)
-    await app.screenshot(`token-inspector-${theme}`)
-    await page.keyboard.press('Escape')
+test("signed in to the Sandbox, with the token inspector and a sign-in's traffic", async ({ sandboxApp }) => {
+  const { app } = sandboxApp
+  const { page } = app
+  await signedIn(sandboxApp)
+  await app.open()
+  await expectBothThemes(page)
+  await setUrl(page, '{{webApiUrl}}/accounts?$select=name,revenue,industrycode&$top=5&$expand=primarycontactid($select=fullname)')
+  await page.locator('.sections').getByText('Headers').click()
+  await page.getByTestId('headers').getByRole('checkbox', { name: 'Send Prefer' }).click()
+  await page.getByTestId('send').click()
+  await expect(page.getByTestId('response-status')).toHaveText(/200/)
+  await expect(page.getByTestId('signed-in')).toBeVisible()
+  await screenshotBothThemes(app, 'sandbox-signed-in')
+  if (process.env.ORGBENCH_UPDATE_DOCS === '1') {
+    mkdirSync('docs', { recursive: true })
+    copyFileSync('test-results/screenshots/sandbox-signed-in-light.png', 'docs/main-window.png')
+  }
+  await page.getByTestId('signed-in').click()
+  await expect(page.getByTestId('token-claims')).toContainText('idtyp')
+  // URLs and dates read whole: each of these values on one line.
+  for (const claim of ['aud', 'iss', 'iat', 'exp', 'appid', 'tid']) expect(await lineCount(page, `claim-${claim}`), claim).toBe(1)
+  await screenshotBothThemes(app, 'token-inspector')
+  await page.keyboard.press('Escape')
 
-    await page.getByTestId('nav-traffic').click()
-    const token = app.services.traffic.list().find((e) => e.kind === 'token')!
-    await page.getByTestId(`traffic-row-${token.seq}`).click()
-    await page.getByTestId('show-sign-in').click()
-    await expect(page.getByTestId('traffic-sign-in-chip')).toBeVisible()
-    await page.getByTestId('inspector').getByText('Response', { exact: true }).click()
-    await app.screenshot(`traffic-sign-in-${theme}`)
-  })
+  await page.getByTestId('nav-traffic').click()
+  const token = app.services.traffic.list().find((e) => e.kind === 'token')!
+  await page.getByTestId(`traffic-row-${token.seq}`).click()
+  await page.getByTestId('show-sign-in').click()
+  await expect(page.getByTestId('traffic-sign-in-chip')).toBeVisible()
+  await page.getByTestId('inspector').getByText('Response', { exact: true }).click()
+  await screenshotBothThemes(app, 'traffic-sign-in')
+})
 
-  test(`main screens (${theme})`, async ({ app, testServer }) => {
-    const { page } = app
-    await populate(app, testServer.url)
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await expectTheme(page, theme)
-    await setUrl(page, '{{base}}/api/data/v9.2/WhoAmI')
-    await page.getByTestId('send').click()
-    await expect(page.getByTestId('response-status')).toHaveText(/200/)
-    await app.screenshot(`main-${theme}`)
+test('main screens', async ({ app, testServer }) => {
+  const { page } = app
+  await populate(app, testServer.url)
+  await app.open()
+  await expectBothThemes(page)
+  await setUrl(page, '{{base}}/api/data/v9.2/WhoAmI')
+  await page.getByTestId('send').click()
+  await expect(page.getByTestId('response-status')).toHaveText(/200/)
+  await screenshotBothThemes(app, 'main')
 
-    await page.getByTestId('response').getByText('Headers').click()
-    await app.screenshot(`response-headers-${theme}`)
-    await page.getByTestId('response').getByText('Timing').click()
-    await expect(page.getByTestId('timing-queue')).toBeVisible()
-    await app.screenshot(`response-timing-${theme}`)
+  await page.getByTestId('response').getByText('Headers').click()
+  await screenshotBothThemes(app, 'response-headers')
+  await page.getByTestId('response').getByText('Timing').click()
+  await expect(page.getByTestId('timing-queue')).toBeVisible()
+  await screenshotBothThemes(app, 'response-timing')
 
-    // The params table: filled rows without placeholders, one waiting for its key, the empty row with them.
-    await setUrl(page, '{{base}}/api/data/v9.2/accounts?$select=name,revenue&$top=5&$count')
-    const params = page.getByTestId('params')
-    await params.locator('.row.ghost input').nth(1).fill('primarycontactid($select=fullname)')
-    await expect(page.getByTestId('url')).not.toContainText('&=')
-    await app.screenshot(`params-${theme}`)
+  // The params table: filled rows without placeholders, one waiting for its key, the empty row with them.
+  await setUrl(page, '{{base}}/api/data/v9.2/accounts?$select=name,revenue&$top=5&$count')
+  const params = page.getByTestId('params')
+  await params.locator('.row.ghost input').nth(1).fill('primarycontactid($select=fullname)')
+  await expect(page.getByTestId('url')).not.toContainText('&=')
+  await screenshotBothThemes(app, 'params')
 
-    await page.getByTestId('nav-traffic').click()
-    const whoAmI = app.services.traffic.list().find((e) => e.url.endsWith('/WhoAmI'))!
-    await page.getByTestId(`traffic-row-${whoAmI.seq}`).click()
-    await expect(page.getByTestId('inspector-url')).toContainText('WhoAmI')
-    await page.getByTestId('inspector').getByText('Response', { exact: true }).click()
-    await expect(page.getByTestId('traffic-split-handle')).toBeVisible()
-    await app.screenshot(`traffic-${theme}`)
-    await page.getByTestId('inspector').getByText('Timing', { exact: true }).click()
-    await app.screenshot(`traffic-timing-${theme}`)
+  await page.getByTestId('nav-traffic').click()
+  const whoAmI = app.services.traffic.list().find((e) => e.url.endsWith('/WhoAmI'))!
+  await page.getByTestId(`traffic-row-${whoAmI.seq}`).click()
+  await expect(page.getByTestId('inspector-url')).toContainText('WhoAmI')
+  await page.getByTestId('inspector').getByText('Response', { exact: true }).click()
+  await expect(page.getByTestId('traffic-split-handle')).toBeVisible()
+  await screenshotBothThemes(app, 'traffic')
+  await page.getByTestId('inspector').getByText('Timing', { exact: true }).click()
+  await screenshotBothThemes(app, 'traffic-timing')
 
-    await page.getByTestId('nav-request').click()
-    await page.getByTestId('env-item-Contoso test').dblclick()
-    await expect(page.getByTestId('env-name').locator('input')).toHaveValue('Contoso test')
-    await app.screenshot(`environment-editor-${theme}`)
-    await page.keyboard.press('Escape')
+  await page.getByTestId('nav-request').click()
+  await page.getByTestId('env-item-Contoso test').dblclick()
+  await expect(page.getByTestId('env-name').locator('input')).toHaveValue('Contoso test')
+  await screenshotBothThemes(app, 'environment-editor')
+  await page.keyboard.press('Escape')
 
-    await page.getByTestId('open-settings').click()
-    await expect(page.getByTestId('settings')).toBeVisible()
-    await app.screenshot(`settings-${theme}`)
-  })
+  await page.getByTestId('open-settings').click()
+  await expect(page.getByTestId('settings')).toBeVisible()
+  await screenshotBothThemes(app, 'settings')
+})
 
-  test(`errors and warnings (${theme})`, async ({ app }) => {
-    const { page } = app
-    const dev = await seedEnvironment(app, { name: 'Contoso dev', orgUrl: 'https://contoso-dev.crm.dynamics.com', color: 'green', label: 'DEV' })
-    await app.router.invoke('env.setActive', { id: dev })
-    await app.router.invoke('settings.update', { theme })
-    await app.open()
-    await expectTheme(page, theme)
+test('errors and warnings', async ({ app }) => {
+  const { page } = app
+  const dev = await seedEnvironment(app, { name: 'Contoso dev', orgUrl: 'https://contoso-dev.crm.dynamics.com', color: 'green', label: 'DEV' })
+  await app.router.invoke('env.setActive', { id: dev })
+  await app.open()
+  await expectBothThemes(page)
 
-    const closed = await startHttpServer()
-    await closed.close()
-    await setUrl(page, `${closed.url}/api/data/v9.2/WhoAmI`)
-    await page.getByTestId('send').click()
-    await expect(page.getByTestId('response-error')).toContainText('refused the connection')
-    await app.screenshot(`error-box-${theme}`)
+  const closed = await startHttpServer()
+  await closed.close()
+  await setUrl(page, `${closed.url}/api/data/v9.2/WhoAmI`)
+  await page.getByTestId('send').click()
+  await expect(page.getByTestId('response-error')).toContainText('refused the connection')
+  await screenshotBothThemes(app, 'error-box')
 
-    await setUrl(page, '{{webApiUrl}}/accounts({{accountId}})')
-    await page.getByTestId('send').click()
-    await expect(page.getByTestId('unknown-vars')).toContainText('Not sent')
-    await app.screenshot(`unknown-variable-${theme}`)
+  await setUrl(page, '{{webApiUrl}}/accounts({{accountId}})')
+  await page.getByTestId('send').click()
+  await expect(page.getByTestId('unknown-vars')).toContainText('Not sent')
+  await screenshotBothThemes(app, 'unknown-variable')
 
-    await page.getByTestId('method').click()
-    await page.getByText('POST', { exact: true }).click()
-    await setUrl(page, '{{webApiUrl}}/accounts')
-    await page.locator('.sections').getByText('Body').click()
-    await page.getByTestId('body-editor').click()
-    await page.keyboard.insertText('{\n  "name": "Contoso",\n  "revenue": ,\n  "primarycontactid@odata.bind": "/contacts({{contactId}})"\n}')
-    await expect(page.getByTestId('body').locator('.cm-lint-marker-error')).toHaveCount(1)
-    await page.getByTestId('body').locator('.cm-lintRange-error').hover()
-    await expect(page.locator('.cm-tooltip-lint')).toContainText('Line 3, column 14')
-    await app.screenshot(`invalid-json-${theme}`)
-  })
-}
+  await page.getByTestId('method').click()
+  await page.getByText('POST', { exact: true }).click()
+  await setUrl(page, '{{webApiUrl}}/accounts')
+  await page.locator('.sections').getByText('Body').click()
+  await page.getByTestId('body-editor').click()
+  await page.keyboard.insertText('{\n  "name": "Contoso",\n  "revenue": ,\n  "primarycontactid@odata.bind": "/contacts({{contactId}})"\n}')
+  await expect(page.getByTestId('body').locator('.cm-lint-marker-error')).toHaveCount(1)
+  await page.getByTestId('body').locator('.cm-lintRange-error').hover()
+  await expect(page.locator('.cm-tooltip-lint')).toContainText('Line 3, column 14')
+  await screenshotBothThemes(app, 'invalid-json')
+})
