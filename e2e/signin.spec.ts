@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { importPKCS8, SignJWT } from 'jose'
 import { certificateThumbprints } from '../src/main/core/tls/certificates'
 import type { SandboxInfo } from '../src/shared/sandbox'
-import { expect, test, type AppFixture, type SandboxFixture } from './harness'
+import { expect, test, useTheme, type AppFixture, type SandboxFixture } from './harness'
 
 /** The Sandbox's two authorities: Entra-shaped (`/<tenant>`) and standards-only OpenID Connect (`/oidc`, discovery at its issuer, RFC 8628 without message or interval). */
 const SHAPES = [
@@ -214,26 +214,25 @@ for (const shape of SHAPES) {
   })
 }
 
-for (const theme of ['light', 'dark'] as const) {
-  test(`the device code dialog of a standard authority: the composed message and the page with the code filled in (${theme})`, async ({ sandboxApp }) => {
-    const { app, info } = sandboxApp
-    await app.router.invoke('settings.update', { theme })
-    await useProfile(sandboxApp, { grant: 'device_code', clientId: info.clients.public, scopes: '' }, SHAPES[1])
-    await app.open()
-    await expect(app.page.locator('html.theme-dark')).toHaveCount(theme === 'dark' ? 1 : 0)
-    await app.page.getByTestId('sign-in').click()
-    const code = (await app.page.getByTestId('device-code').textContent())!
-    await expect(app.page.getByTestId('sign-in-dialog')).toContainText(`open ${info.pagesUrl}/oidc/device and enter this code`)
-    await expect(app.page.getByTestId('device-code-complete')).toContainText(`${info.pagesUrl}/oidc/device?user_code=${code}, which fills in the code`)
-    // The dialog is teleported out of the app root: the code box must still follow the theme (it once was light, with light text, in dark).
-    const background = await app.page.getByTestId('device-code').evaluate((el) => getComputedStyle(el).backgroundColor.match(/\d+/g)!.slice(0, 3).reduce((sum, v) => sum + Number(v), 0))
-    if (theme === 'dark') expect(background, 'a dark code box').toBeLessThan(3 * 64)
-    else expect(background, 'a light code box').toBeGreaterThan(3 * 192)
+test('the device code dialog of a standard authority: the composed message and the page with the code filled in', async ({ sandboxApp }) => {
+  const { app, info } = sandboxApp
+  await useProfile(sandboxApp, { grant: 'device_code', clientId: info.clients.public, scopes: '' }, SHAPES[1])
+  await app.open()
+  await app.page.getByTestId('sign-in').click()
+  const code = (await app.page.getByTestId('device-code').textContent())!
+  await expect(app.page.getByTestId('sign-in-dialog')).toContainText(`open ${info.pagesUrl}/oidc/device and enter this code`)
+  await expect(app.page.getByTestId('device-code-complete')).toContainText(`${info.pagesUrl}/oidc/device?user_code=${code}, which fills in the code`)
+  // The dialog is teleported out of the app root: the code box must still follow the theme (it once was light, with light text, in dark).
+  const background = () => app.page.getByTestId('device-code').evaluate((el) => getComputedStyle(el).backgroundColor.match(/\d+/g)!.slice(0, 3).reduce((sum, v) => sum + Number(v), 0))
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(app.page, theme)
+    if (theme === 'dark') await expect.poll(background, { message: 'a dark code box' }).toBeLessThan(3 * 64)
+    else await expect.poll(background, { message: 'a light code box' }).toBeGreaterThan(3 * 192)
     await app.screenshot(`signin-device-code-oidc-${theme}`)
-    await app.page.getByTestId('sign-in-cancel').click()
-    await expect(app.page.getByTestId('sign-in-dialog')).toBeHidden()
-  })
-}
+  }
+  await app.page.getByTestId('sign-in-cancel').click()
+  await expect(app.page.getByTestId('sign-in-dialog')).toBeHidden()
+})
 
 test('an interactive sign-in can be cancelled', async ({ sandboxApp }) => {
   const { app, info } = sandboxApp
