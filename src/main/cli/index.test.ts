@@ -35,7 +35,7 @@ describe('orgbench entry', () => {
   it.runIf(existsSync('out/main/cli.js'))('--version and --help load no dependency and no command module; a request with a cached token no sign-in or collections code', { timeout: 120_000 }, async () => {
     const dir = tempDir()
     const hook = join(dir, 'loaded.cjs')
-    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_FILE, JSON.stringify(Object.keys(require.cache))))\n`)
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_FILE, JSON.stringify([...Object.keys(require.cache), ...process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'node:' + m.slice(13))])))\n`)
     let runs = 0
     const loaded = async (...args: string[]) => {
       const file = join(dir, `loaded-${++runs}.json`)
@@ -64,6 +64,9 @@ describe('orgbench entry', () => {
       const sent = await loaded('request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI')
       expect(builtChunks(sent)).toBeGreaterThan(5)
       expect(sent.filter((f) => /node_modules\/(@azure\/msal-node|jsonwebtoken|yaml)\//.test(f))).toEqual([])
+      // Nor HTTP/2, which OrgBench never offers (the build leaves undici's HTTP/2 client without node:http2).
+      expect(sent).toContain('node:tls')
+      expect(sent).not.toContain('node:http2')
       // Without a token the grant runs, and msal-node with it.
       expect(await cli(['--data-dir', dir, 'logout', '--env', 'Sandbox'])).toMatchObject({ code: 0 })
       expect((await loaded('request', '--env', 'Sandbox', 'GET', '{{webApiUrl}}/WhoAmI')).some((f) => f.includes('@azure/msal-node'))).toBe(true)
