@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { loadLazily } from './lazy'
-import type * as CollectionStoreModule from './collections/store'
-import type * as TabsModule from './collections/tabs'
-import type * as HistoryModule from './history/history'
-import type * as KeptTrafficModule from './capture/keptTraffic'
-import type * as RecordModule from './history/record'
 import { join } from 'node:path'
 import type { AppInfo, EnvironmentList } from '../../shared/contract'
 import { SANDBOX_ENVIRONMENT_NAME, type SandboxInfo, type SandboxLimits } from '../../shared/sandbox'
@@ -33,15 +28,6 @@ import type { TrashMode } from './collections/trash'
 import type { HistoryStore } from './history/history'
 import type { SendOrigin } from './history/record'
 import type { KeptTraffic } from './capture/keptTraffic'
-
-/**
- * The CommonJS way of loadLazily. The path is a variable on purpose: a bundler follows `require('./x')` and would put
- * the module (and what it requires: msal-node, yaml) back into the chunk that loads this file.
- */
-function requireAt<T>(path: string): () => T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return () => require(path) as T
-}
 
 export interface Logger {
   error(message: string, error?: unknown): void
@@ -153,7 +139,7 @@ export class Services {
     this.swept = Promise.all([sweepTempFiles(options.dataDir), sweepSpills(join(options.dataDir, 'capture'))]).then(() => undefined)
     this.traffic = new TrafficLog({ spillDir: join(options.dataDir, 'capture'), onError: (e) => this.log.error('A large captured body could not be kept on disk', e) })
     void this.settings.get().then((settings) => this.applyTrafficLimits(settings), () => undefined)
-    this.kept = options.keepTraffic ? loadLazily(() => import('./capture/keptTraffic'), requireAt<typeof KeptTrafficModule>('./capture/keptTraffic')).then(({ KeptTraffic }) => new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion)) : null
+    this.kept = options.keepTraffic ? loadLazily(() => import('./capture/keptTraffic'), 'capture/keptTraffic').then(({ KeptTraffic }) => new KeptTraffic(join(options.dataDir, 'traffic-kept.enc'), options.secretBox, options.appVersion)) : null
     this.keptRestored = this.kept
       ? Promise.all([this.kept, this.settings.get()]).then(
           async ([kept, settings]) => void (settings.trafficKeep ? await kept.restore(this.traffic) : await kept.forget()),
@@ -186,7 +172,7 @@ export class Services {
       log: (message, error) => this.log.error(message, error)
     })
     this.collectionsPart = new Part(async () => {
-      const { CollectionStore } = await loadLazily(() => import('./collections/store'), requireAt<typeof CollectionStoreModule>('./collections/store'))
+      const { CollectionStore } = await loadLazily(() => import('./collections/store'), 'collections/store')
       return new CollectionStore({
         dataDir: options.dataDir,
         watch: options.watchCollections ?? false,
@@ -196,9 +182,9 @@ export class Services {
       })
     })
     this.collections = this.collectionsPart.methods
-    this.tabs = new Part(async () => new (await loadLazily(() => import('./collections/tabs'), requireAt<typeof TabsModule>('./collections/tabs'))).TabsStore(options.dataDir, options.secretBox)).methods
+    this.tabs = new Part(async () => new (await loadLazily(() => import('./collections/tabs'), 'collections/tabs')).TabsStore(options.dataDir, options.secretBox)).methods
     this.historyPart = new Part(async () => {
-      const { HistoryStore } = await loadLazily(() => import('./history/history'), requireAt<typeof HistoryModule>('./history/history'))
+      const { HistoryStore } = await loadLazily(() => import('./history/history'), 'history/history')
       return new HistoryStore({
         file: join(options.dataDir, 'history.jsonl'),
         ...(options.historyCapBytes ? { capBytes: options.historyCapBytes } : {}),
@@ -280,7 +266,7 @@ export class Services {
    */
   async sendRequest(requestId: string, environmentId: string | null, spec: RequestSpec, auth: RequestAuth = { mode: 'inherit' }, limits: { timeoutMs?: number; maxResponseBytes?: number } = {}, origin: SendOrigin = {}): Promise<ResponseView> {
     if (origin.history === false) return this.sendOnce(requestId, environmentId, spec, auth, limits, origin)
-    const [{ recordedSend }, history] = await Promise.all([loadLazily(() => import('./history/record'), requireAt<typeof RecordModule>('./history/record')), this.historyPart.get()])
+    const [{ recordedSend }, history] = await Promise.all([loadLazily(() => import('./history/record'), 'history/record'), this.historyPart.get()])
     const deps = { history, traffic: this.traffic, environments: this.environments, target: () => this.target(environmentId, origin.collection?.dir), log: (m: string, e?: unknown) => this.log.error(m, e) }
     return recordedSend(deps, spec, auth, origin, () => this.sendOnce(requestId, environmentId, spec, auth, limits, origin))
   }

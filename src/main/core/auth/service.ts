@@ -12,16 +12,6 @@ import { decodeToken } from './jwt'
 import type { ProfileOverrides } from './overrides'
 import type { GrantRunner, RunOptions } from './runner'
 import { loadLazily } from '../lazy'
-import type * as RunnerModule from './runner'
-
-/**
- * The CommonJS way of loadLazily. The path is a variable on purpose: a bundler follows `require('./x')` and would put
- * the module (and what it requires: msal-node, yaml) back into the chunk that loads this file.
- */
-function requireAt<T>(path: string): () => T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return () => require(path) as T
-}
 
 export type { ProfileOverrides }
 
@@ -153,7 +143,7 @@ export class AuthService {
 
   /** Run a grant (sign-in, refresh or first fetch): the runner and msal-node are loaded on the first one. */
   private async run(environmentId: string, signInId: string, o: RunOptions): Promise<StoredToken> {
-    this.runner ??= loadLazily(() => import('./runner'), requireAt<typeof RunnerModule>('./runner')).then(({ GrantRunner }) => new GrantRunner({ ports: this.ports, cache: this.cache, running: this.running, profileKey: (id) => this.profileKey(id) }))
+    this.runner ??= loadLazily(() => import('./runner'), 'auth/runner').then(({ GrantRunner }) => new GrantRunner({ ports: this.ports, cache: this.cache, running: this.running, profileKey: (id) => this.profileKey(id) }))
     return (await this.runner).run(environmentId, signInId, o)
   }
 

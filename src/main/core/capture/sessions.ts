@@ -6,10 +6,7 @@ import { TrafficLog } from './trafficLog'
 
 /** HAR's schemas are loaded when a HAR is opened, not by every process that has a traffic log (a CLI request). */
 function loadHar(): Promise<typeof HarModule> {
-  // A variable path: bundlers follow require('./har') and would load it with this file (see loadLazily).
-  const path = './har'
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return loadLazily(() => import('./har'), () => require(path) as typeof HarModule)
+  return loadLazily(() => import('./har'), 'capture/har')
 }
 
 export interface ImportedSession {

@@ -188,7 +188,5 @@ export function countsOf(index: Pick<SchemaIndex, 'entitySets' | 'entityTypes' |
  * a CLI request with a cached schema, or none, needs neither.
  */
 function loadCsdl(): Promise<typeof CsdlModule> {
-  const path = './csdl' // a variable, so that a bundler leaves this require alone (see core/lazy.ts)
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return loadLazily(() => import('./csdl'), () => require(path) as typeof CsdlModule)
+  return loadLazily(() => import('./csdl'), 'dataverse/csdl')
 }

@@ -38,9 +38,7 @@ export async function findJsonError(text: string): Promise<JsonSyntaxError | nul
 export type JsonSyntaxError = NonNullable<ReturnType<typeof JsonModule.findJsonError>>
 
 function loadJsonModule(): Promise<typeof JsonModule> {
-  const path = '../../../shared/json' // a variable, so that a bundler leaves this require alone (see core/lazy.ts)
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return loadLazily(() => import('../../../shared/json'), () => require(path) as typeof JsonModule)
+  return loadLazily(() => import('../../../shared/json'), '../../shared/json')
 }
 
 export function headerValue(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
