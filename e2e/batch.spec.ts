@@ -1,4 +1,4 @@
-import { expect, screenshotBothThemes, test, withAppProfile, type AppFixture } from './harness'
+import { expect, screenshotBothThemes, test, withAppProfile, type AppFixture, openWithSchema } from './harness'
 
 async function fillItem(app: AppFixture, n: number, method: string, url: string, body: string | null, changeSet: string | null): Promise<void> {
   const { page } = app
@@ -73,11 +73,7 @@ test('$batch: a change set with a Content-ID reference and a failing request wit
 
 test('$batch: a failing change set is rolled back as a whole, and a 429 is waited out and sent again', async ({ sandboxApp }) => {
   test.setTimeout(45_000)
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   await page.getByTestId('nav-batch').click()
   await page.getByTestId('batch-add').click()
   await fillItem(app, 1, 'POST', '{{webApiUrl}}/accounts', '{"name":"Never kept"}', 'New change set')

@@ -1,4 +1,4 @@
-import { expect, screenshotBothThemes, test, type SandboxFixture, withAppProfile } from './harness'
+import { expect, screenshotBothThemes, test, type SandboxFixture, openWithSchema } from './harness'
 
 
 /** Accept the selected completion as a person does: CodeMirror ignores Enter in the first moments after the list changes. */
@@ -16,11 +16,7 @@ async function typeUrl(page: SandboxFixture['app']['page'], text: string): Promi
 }
 
 test('the URL bar completes entity sets, $select and a $filter by keyboard from the org schema, and the query runs', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   await expect(page.getByTestId('schema-status')).toContainText(/Schema · \d+ tables/)
 
   await typeUrl(page, '{{webApiUrl}}/acc')
@@ -55,11 +51,7 @@ test('the URL bar completes entity sets, $select and a $filter by keyboard from 
 })
 
 test('an unknown column and a navigation property used as a column are marked before sending', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   await typeUrl(page, '{{webApiUrl}}/accounts?$select=name,revenu,primarycontactid')
   await page.keyboard.press('Escape')
   const marks = page.locator('.cm-lintRange-warning')
@@ -83,11 +75,7 @@ test('an environment with no token loads no schema and sends nothing until the u
 })
 
 test('the schema comes from the disk cache after a restart, and Refresh downloads it again', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   const downloads = () => app.services.traffic.list().filter((e) => e.path.endsWith('/$metadata')).length
   expect(downloads()).toBe(1)
   await app.restart()

@@ -184,6 +184,15 @@ export async function withAppProfile({ app, info }: SandboxFixture, options: { s
   return env.id
 }
 
+/** Signed in with the demo app profile, the app opened, and the org's schema loaded: where most builder tests start. */
+export async function openWithSchema(sandbox: SandboxFixture): Promise<{ envId: string; app: AppFixture; page: Page }> {
+  const envId = await withAppProfile(sandbox)
+  const { app } = sandbox
+  await app.open()
+  await expect(app.page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  return { envId, app, page: app.page }
+}
+
 /**
  * The page in this colour scheme. The app's default theme ('system') follows it, so a test switches themes with no
  * click (nothing focused, hovered or closed): a test that sets the theme in Settings cannot use this.

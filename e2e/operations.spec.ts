@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, screenshotBothThemes, test, type SandboxFixture, withAppProfile } from './harness'
+import { expect, screenshotBothThemes, test, type SandboxFixture, withAppProfile, openWithSchema } from './harness'
 
 
 /** A Web API call made the way the app makes it, for test data (ids of seeded records). */
@@ -81,11 +81,7 @@ test('a function with a collection parameter: items added in the form become a J
 })
 
 test("the Merge action's form makes its POST with records by type and key, and the Sandbox merges", async ({ sandboxApp }) => {
-  const envId = await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { envId, app, page } = await openWithSchema(sandboxApp)
   const accounts = (await getJson(app, envId, '{{webApiUrl}}/accounts?$select=accountid,name&$top=2&$orderby=name')).value.map((a) => String(a.accountid))
   expect(accounts).toHaveLength(2)
 
@@ -130,11 +126,7 @@ test("the Merge action's form makes its POST with records by type and key, and t
 })
 
 test('Dataverse header switches write the Headers table, Prefer merged into one header, and read a header typed by hand', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   const sections = page.locator('.sections')
 
   await sections.getByText('Dataverse').click()

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, screenshotBothThemes, test, withAppProfile } from './harness'
+import { expect, screenshotBothThemes, test, withAppProfile, openWithSchema } from './harness'
 
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -31,11 +31,7 @@ const QUERY = "{{webApiUrl}}/accounts?$select=name,revenue&$filter=revenue gt 10
 test('builds the query from the issue with pickers only, the URL bar shows it, and it returns rows', async ({ sandboxApp }) => {
   // Twenty-odd picks, each waiting on a menu: longer than the default 30 s on a busy two-core machine.
   test.slow()
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   await page.getByTestId('query-toggle').click()
   const panel = page.getByTestId('query-builder')
   // The new tab's WhoAmI is not a table query: said in words, the URL left alone.
@@ -79,11 +75,7 @@ test('builds the query from the issue with pickers only, the URL bar shows it, a
 })
 
 test('a URL with a part the builder cannot show: the panel names it, the URL stays as typed, and edits keep it', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   await page.getByTestId('query-toggle').click()
   const panel = page.getByTestId('query-builder')
   const typed = "{{webApiUrl}}/accounts?$select=name&$filter=statecode eq 0 and tolower(name) eq 'contoso'&$apply=groupby((name))"
@@ -106,11 +98,7 @@ test('a URL with a part the builder cannot show: the panel names it, the URL sta
 })
 
 test('the panel works from the keyboard: table, columns, a filter row and its operator', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { page } = await openWithSchema(sandboxApp)
   await page.getByTestId('query-toggle').focus()
   await page.keyboard.press('Enter')
   const panel = page.getByTestId('query-builder')
@@ -149,11 +137,7 @@ test('the panel works from the keyboard: table, columns, a filter row and its op
 })
 
 test('page size and formatted values merge into one Prefer header; top and count go in the URL', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { page } = await openWithSchema(sandboxApp)
   await typeUrl(page, '{{webApiUrl}}/contacts?$select=fullname')
   await page.getByTestId('query-toggle').click()
   const panel = page.getByTestId('query-builder')

@@ -6,7 +6,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { dataverseAccounts } from '../bench/responseBody'
-import { expect, screenshotBothThemes, test, type AppFixture, withAppProfile } from './harness'
+import { expect, screenshotBothThemes, test, type AppFixture, withAppProfile, openWithSchema } from './harness'
 
 /** A loopback server answering with fixed bodies by path. */
 async function bodyServer(bodies: Record<string, { type: string; body: string }>): Promise<{ url: string; close: () => Promise<void> }> {
@@ -300,11 +300,7 @@ test('"Fetch all" can be cancelled, carries on from there, and stops at the row 
 
 test('the Sandbox under a small service protection limit: a 429 explained and retried, "Fetch all" waits out Retry-After and carries on, a FetchXML query fetched page by page', async ({ sandboxApp }) => {
   test.setTimeout(90_000)
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   // Pages of 40: "Fetch all" has three or four pages to fetch, enough to be refused and go on.
   await dataverseHeaders(page, 40)
   const envId = (await app.router.invoke('env.list', {})).activeId

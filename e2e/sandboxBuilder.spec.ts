@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { defaultSeed } from '../src/main/sandbox/seed'
-import { expect, screenshotBothThemes, test, type SandboxFixture, withAppProfile } from './harness'
+import { expect, screenshotBothThemes, test, type SandboxFixture, withAppProfile, openWithSchema } from './harness'
 
 
 /** A Web API call made the way the app makes it, for what the test expects (ids of seeded records). */
@@ -28,11 +28,7 @@ const FETCH = `<fetch top="5">
 </fetch>`
 
 test("a FetchXML query typed in the request's FetchXML section runs on the Sandbox and rows come back", async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   const sections = page.locator('.sections')
   await sections.getByText('FetchXML').click()
   await page.getByTestId('fetchxml-editor').click()
@@ -49,11 +45,7 @@ test("a FetchXML query typed in the request's FetchXML section runs on the Sandb
 })
 
 test('a paging cookie comes back when asked for, and an unknown column is Dataverse\'s error', async ({ sandboxApp }) => {
-  await withAppProfile(sandboxApp)
-  const { app } = sandboxApp
-  const { page } = app
-  await app.open()
-  await expect(page.getByTestId('schema-status')).toHaveAttribute('data-status', 'ready')
+  const { app, page } = await openWithSchema(sandboxApp)
   await page.locator('.sections').getByText('Headers').click()
   const headers = page.getByTestId('headers')
   await headers.locator('.row.ghost input').nth(0).fill('Prefer')
